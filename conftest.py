@@ -1,0 +1,40 @@
+"""Fixtures shared by every app's tests: the seed content and a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the main thread; Django would otherwise refuse ORM
+# calls from that thread, even while it sets up the test database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("STUDYSITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's Chromium; Playwright must never download a browser of its own."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def seed(db) -> None:
+    """The seed study set, exactly as `make run` loads it."""
+    call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture
+def live_seed(transactional_db) -> None:
+    """The seed study set, committed so that a live server thread can see it."""
+    call_command("load_seed", verbosity=0)

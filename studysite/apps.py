@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StudysiteConfig(AppConfig):
+    name = "studysite"
+    verbose_name = "Study sets and notes"

@@ -1,0 +1,59 @@
+"""Study sets and their notes: the container every quiz and deck belongs to."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class StudySetQuerySet(models.QuerySet["StudySet"]):
+    def with_counts(self) -> StudySetQuerySet:
+        """Annotate the numbers shown on the home page, in one query."""
+        return self.annotate(
+            question_count=models.Count("quiz__questions", distinct=True),
+            card_count=models.Count("deck__cards", distinct=True),
+            section_count=models.Count("note_sections", distinct=True),
+        )
+
+
+class StudySet(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
+
+    objects = StudySetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studyset-detail", args=[self.slug])
+
+    def get_notes_url(self) -> str:
+        return reverse("studyset-notes", args=[self.slug])
+
+
+class NoteSection(models.Model):
+    """One section of a study set's notes; its anchor is the stable link target for questions and cards."""
+
+    study_set = models.ForeignKey(StudySet, on_delete=models.CASCADE, related_name="note_sections")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    anchor = models.SlugField(max_length=80, help_text="Stable link target: changing it breaks links.")
+    body = models.TextField(help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
+
+    class Meta:
+        ordering = ["study_set", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["study_set", "order"], name="unique_note_section_order"),
+            models.UniqueConstraint(fields=["study_set", "anchor"], name="unique_note_section_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study_set}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.study_set.get_notes_url()}#{self.anchor}"

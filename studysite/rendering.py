@@ -1,0 +1,84 @@
+"""Markdown with LaTeX to sanitised HTML, rendered on the server so math needs no JavaScript.
+
+Math between ``$ … $`` (inline) or ``$$ … $$`` (display) becomes MathML through latex2mathml;
+the whole result then passes through nh3 so that content typed in admin or imported from a file
+can never inject script.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import latex2mathml.converter
+import nh3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+MATHML_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms",
+    "msub", "msup", "msubsup", "munder", "mover", "munderover", "mfrac", "msqrt", "mroot",
+    "mstyle", "mtable", "mtr", "mtd", "mpadded", "mphantom", "menclose", "merror",
+}  # fmt: skip
+MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "stretchy", "fence", "form", "separator", "accent", "accentunder",
+    "largeop", "movablelimits", "symmetric", "minsize", "maxsize", "lspace", "rspace", "width",
+    "height", "depth", "linebreak", "columnalign", "columnspacing", "rowspacing", "rowalign",
+    "displaystyle", "scriptlevel", "notation", "linethickness",
+}  # fmt: skip
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | MATHML_TAGS
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
+    "math": MATHML_ATTRIBUTES | {"xmlns"},
+    "span": {"class"},
+}
+
+# latex2mathml lacks a few spellings that real notes use; rewrite them to ones it knows.
+LATEX_REWRITES = [
+    (re.compile(r"\\left\s*<"), r"\\left\\langle "),
+    (re.compile(r"\\right\s*>"), r"\\right\\rangle "),
+    (re.compile(r"\\begin\{aligned\}"), r"\\begin{align*}"),
+    (re.compile(r"\\end\{aligned\}"), r"\\end{align*}"),
+    # `\mathbf W` without braces loses its font in latex2mathml; `\mathbf{W}` keeps it.
+    (re.compile(r"\\(mathbf|boldsymbol|mathrm|mathit)\s+([A-Za-z0-9])"), r"\\\1{\2}"),
+]
+
+
+def latex_to_mathml(latex: str, *, display: bool) -> str:
+    """Convert one formula; a formula latex2mathml cannot parse is shown as its source, not an error."""
+    for pattern, replacement in LATEX_REWRITES:
+        latex = pattern.sub(replacement, latex)
+    try:
+        return latex2mathml.converter.convert(latex.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises assorted exception types on malformed input
+        return f'<span class="math-error">{escape(latex)}</span>'
+
+
+def _math_rule(*, display: bool, suffix: str = ""):
+    def render(self, tokens, idx, options, env) -> str:
+        return latex_to_mathml(tokens[idx].content, display=display) + suffix
+
+    return render
+
+
+def _markdown_parser() -> MarkdownIt:
+    # Raw HTML in content is shown as text, never passed through; nh3 is the second line of defence.
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser.use(dollarmath_plugin, double_inline=True)
+    parser.add_render_rule("math_inline", _math_rule(display=False))
+    parser.add_render_rule("math_inline_double", _math_rule(display=True))
+    parser.add_render_rule("math_block", _math_rule(display=True, suffix="\n"))
+    return parser
+
+
+MARKDOWN = _markdown_parser()
+
+
+@functools.lru_cache(maxsize=2048)
+def render_markdown(text: str) -> SafeString:
+    """Render Markdown with math to HTML that is safe to put in a page as it is."""
+    html = MARKDOWN.render(text)
+    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES))  # noqa: S308 - sanitised by nh3

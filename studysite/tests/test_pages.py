@@ -1,0 +1,69 @@
+"""Home, study set and notes pages, and the custom error pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from studysite.models import NoteSection, StudySet
+
+pytestmark = pytest.mark.usefixtures("seed")
+
+
+def test_home_lists_study_sets_with_counts(client: Client) -> None:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "RNN Gradients and Backpropagation" in html
+    assert "17 questions" in html
+    assert "38 flashcards" in html
+    assert "9 note sections" in html
+
+
+def test_home_runs_one_query_whatever_the_number_of_sets(
+    client: Client, django_assert_max_num_queries
+) -> None:
+    for i in range(5):
+        StudySet.objects.create(title=f"Set {i}", slug=f"set-{i}")
+    with django_assert_max_num_queries(2):
+        client.get(reverse("home"))
+
+
+def test_study_set_page_links_to_notes_and_deck(client: Client) -> None:
+    response = client.get(reverse("studyset-detail", args=["rnn-gradients-bptt"]))
+    html = response.content.decode()
+    assert reverse("studyset-notes", args=["rnn-gradients-bptt"]) in html
+    assert reverse("deck-detail", args=["rnn-gradients-bptt"]) in html
+    assert "9 sections" in html
+    assert "38 cards" in html
+
+
+def test_notes_page_renders_sections_with_anchors_and_math(client: Client) -> None:
+    response = client.get(reverse("studyset-notes", args=["rnn-gradients-bptt"]))
+    html = response.content.decode()
+    for section in NoteSection.objects.all():
+        assert f'id="{section.anchor}"' in html
+        assert f'href="#{section.anchor}"' in html
+    assert html.count("<math") > 20
+    assert "$$" not in html
+
+
+def test_unknown_study_set_gets_the_custom_404(client: Client) -> None:
+    response = client.get("/sets/no-such-set/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_custom_500_page_is_self_contained(client: Client) -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+    assert "{%" not in html
+
+
+def test_pages_load_htmx_from_the_site_not_a_cdn(client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+    assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
+    assert "cdn" not in html.lower()

@@ -1,0 +1,43 @@
+"""Markdown with LaTeX becomes MathML, and nothing in content can inject script."""
+
+from __future__ import annotations
+
+from studysite.rendering import render_markdown
+
+
+def test_inline_and_display_math_become_mathml() -> None:
+    html = render_markdown("Gradient $\\rho^k$ here.\n\n$$\\sigma(b_f)^T$$")
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+    assert 'display="block"' in html
+    assert "<msup>" in html
+    assert "$" not in html
+
+
+def test_angle_bracket_superscripts_render_as_angle_brackets() -> None:
+    html = render_markdown(r"$\mathbf{a}^{\left<t\right>}$")
+    assert "\u27e8" in html
+    assert "\u27e9" in html
+    assert "&lt;" not in html
+
+
+def test_aligned_environment_renders_as_a_table() -> None:
+    html = render_markdown(r"$$\begin{aligned} a &= b \\ c &= d \end{aligned}$$")
+    assert html.count("<mtr>") == 2
+
+
+def test_bold_without_braces_keeps_the_bold_letter() -> None:
+    assert "\U0001d416" in render_markdown(r"$\mathbf W_{aa}$")  # MATHEMATICAL BOLD CAPITAL W
+
+
+def test_invalid_latex_is_shown_as_source_not_an_error() -> None:
+    html = render_markdown(r"$\frac{1}{$")
+    assert "math-error" in html or "<math" in html
+
+
+def test_script_and_event_handlers_are_removed() -> None:
+    html = render_markdown(
+        '<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n\n[x](javascript:alert(1))'
+    )
+    assert "<script" not in html
+    assert "<img" not in html
+    assert 'href="javascript' not in html

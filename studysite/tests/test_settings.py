@@ -1,0 +1,57 @@
+"""Settings come from the environment; production refuses unsafe configurations."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-1234567890",
+    "DJANGO_ALLOWED_HOSTS": "studysite.example.org",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    result = run_manage("check", env={"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_unrecognised_boolean_is_a_clear_error() -> None:
+    result = run_manage("check", env={"DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_database_url_selects_postgresql() -> None:
+    env = {"DATABASE_URL": "postgres://learner:pw@db.internal:5433/studysite"}
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings as s; print(s.DATABASES['default'])", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'ENGINE': 'django.db.backends.postgresql'" in result.stdout
+    assert "'HOST': 'db.internal'" in result.stdout
+    assert "'PORT': 5433" in result.stdout
