@@ -1,7 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from .models import Choice, Question, Quiz
+from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
+
+from .models import Answer, Attempt, Choice, Question, Quiz
+from .statistics import question_stats
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -19,6 +26,7 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
 
 
 class ChoiceInline(admin.TabularInline):
+    form = SiblingOrderForm
     model = Choice
     formset = ChoiceInlineFormSet
     extra = 0
@@ -27,25 +35,81 @@ class ChoiceInline(admin.TabularInline):
 
 
 class QuestionInline(admin.StackedInline):
+    form = SiblingOrderForm
     model = Question
     extra = 0
     fields = ["order", "text", "explanation", "notes_section"]
     show_change_link = True
 
 
+def item_analysis_table(questions: list[Question]) -> SafeString:
+    return render_to_string("admin/quizzes/item_analysis.html", {"stats": question_stats(questions)})
+
+
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(ReorderableInlinesAdmin):
     list_display = ["title", "study_set", "published", "pass_mark", "shuffle_questions", "shuffle_choices"]
     list_filter = ["published", "study_set"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["item_analysis"]
+    fieldsets = [
+        (None, {"fields": ["study_set", "title", "slug", "description"]}),
+        ("Options", {"fields": ["published", "pass_mark", "shuffle_questions", "shuffle_choices"]}),
+        ("Item analysis", {"fields": ["item_analysis"], "classes": ["collapse"]}),
+    ]
     inlines = [QuestionInline]
+
+    @admin.display(description="Per question")
+    def item_analysis(self, quiz: Quiz) -> SafeString:
+        return item_analysis_table(list(quiz.questions.all())) if quiz.pk else "Save the quiz first."
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "quiz", "order", "notes_section"]
+class QuestionAdmin(ReorderableInlinesAdmin):
+    list_display = ["__str__", "quiz", "order", "notes_section", "preview_link"]
     list_filter = ["quiz"]
     search_fields = ["text", "explanation", "choices__text"]
     list_select_related = ["quiz", "notes_section"]
+    readonly_fields = ["preview_link", "statistics"]
+    fields = ["quiz", "order", "text", "explanation", "notes_section", "preview_link", "statistics"]
     inlines = [ChoiceInline]
+
+    @admin.display(description="Preview")
+    def preview_link(self, question: Question) -> str:
+        if not question.pk:
+            return "Save the question to preview it."
+        url = reverse("question-preview", args=[question.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open as a learner sees it</a>', url)
+
+    @admin.display(description="Item analysis")
+    def statistics(self, question: Question) -> SafeString | str:
+        return item_analysis_table([question]) if question.pk else "No answers yet."
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    can_delete = False
+    fields = ["question", "choice", "is_correct", "answered_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Attempts are the learners' record: visible to instructors, never edited by them."""
+
+    list_display = ["public_id", "quiz", "user", "started_at", "finished_at", "correct_count"]
+    list_filter = ["quiz", "finished_at"]
+    search_fields = ["user__username", "public_id"]
+    list_select_related = ["quiz", "user"]
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import random
+import secrets
+import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from studysite.models import NoteSection, StudySet
+
+
+def new_shuffle_seed() -> int:
+    return secrets.randbits(62)
 
 
 class QuizQuerySet(models.QuerySet["Quiz"]):
@@ -38,6 +52,9 @@ class Quiz(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz-start", args=[self.slug])
 
 
 class Question(models.Model):
@@ -100,3 +117,120 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def finished(self) -> AttemptQuerySet:
+        return self.filter(finished_at__isnull=False)
+
+    def owned_by(
+        self, *, user: AbstractBaseUser | AnonymousUser, attempt_ids: Iterable[str]
+    ) -> AttemptQuerySet:
+        """Attempts of this learner: a user's own, or an anonymous session's listed ones."""
+        if user.is_authenticated:
+            return self.filter(user=user)
+        return self.filter(user__isnull=True, public_id__in=list(attempt_ids))
+
+
+class Attempt(models.Model):
+    """One run through a quiz, with the question and choice order fixed when it starts."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        null=True,
+        blank=True,
+        help_text="Empty while the attempt belongs to an anonymous session.",
+    )
+    question_ids = models.JSONField(help_text="The questions of this attempt, in the order they are asked.")
+    shuffle_seed = models.PositiveBigIntegerField(default=new_shuffle_seed, editable=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    correct_count = models.PositiveIntegerField(default=0)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "quiz", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} attempt {self.public_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("attempt-resume", args=[self.public_id])
+
+    @property
+    def question_count(self) -> int:
+        return len(self.question_ids)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def score_percent(self) -> int:
+        return round(100 * self.correct_count / self.question_count) if self.question_count else 0
+
+    @property
+    def passed(self) -> bool:
+        return self.score_percent >= self.quiz.pass_mark
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+    @property
+    def duration_text(self) -> str:
+        """The time taken, as a person would say it: "4 min 12 s", "1 h 3 min"."""
+        if self.duration is None:
+            return ""
+        seconds = int(self.duration.total_seconds())
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if hours:
+            return f"{hours} h {minutes} min"
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+    @property
+    def duration_iso(self) -> str:
+        return f"PT{int(self.duration.total_seconds())}S" if self.duration is not None else ""
+
+    def position_of(self, question_id: int) -> int:
+        """1-based position of a question in this attempt; ValueError if it is not part of it."""
+        return self.question_ids.index(question_id) + 1
+
+    def ordered_choices(self, question: Question) -> list[Choice]:
+        """The question's choices in this attempt's order: shuffled once per attempt, stable after."""
+        choices = sorted(question.choices.all(), key=lambda choice: choice.order)
+        if self.quiz.shuffle_choices:
+            random.Random(f"{self.shuffle_seed}:{question.pk}").shuffle(choices)  # noqa: S311 - not security
+        return choices
+
+    def choice_token(self, choice: Choice) -> str:
+        """The value a choice's radio button carries: opaque, so neither pk nor order hints at the answer."""
+        return salted_hmac("quizzes.choice", f"{self.public_id}:{choice.pk}", algorithm="sha256").hexdigest()[
+            :20
+        ]
+
+
+class Answer(models.Model):
+    """A learner's answer to one question of one attempt; stored once and never changed."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="answers")
+    is_correct = models.BooleanField(help_text="Graded when answered, so later edits do not rewrite history.")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.choice}"

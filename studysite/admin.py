@@ -1,9 +1,11 @@
 from django.contrib import admin
 
 from .models import NoteSection, StudySet
+from .reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
 
 class NoteSectionInline(admin.StackedInline):
+    form = SiblingOrderForm
     model = NoteSection
     extra = 0
     fields = ["order", "title", "anchor", "body"]
@@ -11,7 +13,7 @@ class NoteSectionInline(admin.StackedInline):
 
 
 @admin.register(StudySet)
-class StudySetAdmin(admin.ModelAdmin):
+class StudySetAdmin(ReorderableInlinesAdmin):
     list_display = ["title", "slug"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}

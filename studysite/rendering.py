@@ -77,8 +77,17 @@ def _markdown_parser() -> MarkdownIt:
 MARKDOWN = _markdown_parser()
 
 
+def sanitise(html: str) -> SafeString:
+    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES))  # noqa: S308 - sanitised
+
+
 @functools.lru_cache(maxsize=2048)
 def render_markdown(text: str) -> SafeString:
     """Render Markdown with math to HTML that is safe to put in a page as it is."""
-    html = MARKDOWN.render(text)
-    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES))  # noqa: S308 - sanitised by nh3
+    return sanitise(MARKDOWN.render(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def render_markdown_inline(text: str) -> SafeString:
+    """Render one line of Markdown without a wrapping paragraph, for headings and choice labels."""
+    return sanitise(MARKDOWN.renderInline(text))

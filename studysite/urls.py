@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
@@ -9,7 +8,8 @@ urlpatterns = [
     path("sets/<slug:slug>/", views.studyset_detail, name="studyset-detail"),
     path("sets/<slug:slug>/notes/", views.studyset_notes, name="studyset-notes"),
     path("decks/", include("flashcards.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("quizzes.urls")),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

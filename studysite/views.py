@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .models import NoteSection, StudySet
 
@@ -18,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def studyset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    study_set = get_object_or_404(StudySet.objects.with_counts().select_related("deck"), slug=slug)
+    study_set = get_object_or_404(StudySet.objects.with_counts().select_related("deck", "quiz"), slug=slug)
     return render(request, "studysite/studyset_detail.html", {"study_set": study_set})
 
 
@@ -34,3 +37,18 @@ def studyset_notes(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     return render(request, "studysite/studyset_notes.html", {"study_set": study_set})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and log straight in; attempts made so far in this browser come along."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(next_url or "home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form, "next": next_url}, status=status)

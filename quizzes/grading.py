@@ -1,0 +1,55 @@
+"""Starting attempts and grading answers: the only writes a learner makes to a quiz."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import Answer, Attempt, Choice, Question, Quiz
+
+
+@transaction.atomic
+def start_attempt(*, quiz: Quiz, user: AbstractBaseUser | AnonymousUser) -> Attempt:
+    """Fix the question order for a new attempt, shuffled when the quiz asks for it."""
+    question_ids = list(quiz.questions.order_by("order").values_list("pk", flat=True))
+    if not question_ids:
+        raise ValidationError("This quiz has no questions yet.", code="empty_quiz")
+    attempt = Attempt(quiz=quiz, user=user if user.is_authenticated else None, question_ids=question_ids)
+    if quiz.shuffle_questions:
+        random.Random(attempt.shuffle_seed).shuffle(attempt.question_ids)  # noqa: S311 - not security
+    attempt.full_clean()
+    attempt.save()
+    return attempt
+
+
+@transaction.atomic
+def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> tuple[Answer, bool]:
+    """Store the learner's answer exactly once and grade it on the server.
+
+    Returns the answer and whether this call created it. A repeated submission, even one racing
+    the first, gets the stored answer back unchanged: the unique constraint decides the winner.
+    """
+    if question.pk not in attempt.question_ids:
+        raise ValidationError("This question is not part of your attempt.", code="foreign_question")
+    if choice.question_id != question.pk:
+        raise ValidationError("That choice does not belong to this question.", code="foreign_choice")
+    existing = Answer.objects.filter(attempt=attempt, question=question).first()
+    if existing is not None:
+        return existing, False
+    # The checks above are the whole validation: full_clean() would only re-query rows already loaded.
+    answer = Answer(attempt=attempt, question=question, choice=choice, is_correct=choice.is_correct)
+    try:
+        with transaction.atomic():
+            answer.save()
+    except IntegrityError:
+        return Answer.objects.get(attempt=attempt, question=question), False
+    Attempt.objects.filter(pk=attempt.pk).update(correct_count=F("correct_count") + int(answer.is_correct))
+    if attempt.answers.count() == attempt.question_count:
+        Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=answer.answered_at)
+    attempt.refresh_from_db(fields=["correct_count", "finished_at"])
+    return answer, True

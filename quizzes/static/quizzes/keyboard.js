@@ -1,0 +1,27 @@
+// Keyboard-first answering: 1-9 picks a choice, Enter submits; after feedback, Enter follows "Next".
+"use strict";
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+  if (event.target.closest("textarea, select, input:not([type=radio]), button, a")) return;
+  const form = document.querySelector("form[data-quiz-answer]");
+  if (!form) return;
+  const radios = form.querySelectorAll("input[type=radio][name=choice]");
+  if (/^[1-9]$/.test(event.key)) {
+    const radio = radios[Number(event.key) - 1];
+    if (radio) {
+      radio.checked = true;
+      radio.focus();
+      event.preventDefault();
+    }
+  } else if (event.key === "Enter" && form.querySelector("input[name=choice]:checked")) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+// When htmx swaps in the feedback panel, put the focus on "Next" so that Enter moves on.
+document.addEventListener("htmx:afterSettle", () => {
+  const next = document.querySelector("[data-quiz-next]");
+  if (next) next.focus();
+});

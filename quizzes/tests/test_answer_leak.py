@@ -1,0 +1,74 @@
+"""Before a question is answered, nothing the server sends says which choice is right."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from quizzes.models import Attempt, Question, Quiz
+from studysite.rendering import render_markdown
+
+pytestmark = pytest.mark.usefixtures("seed")
+# Headers a question page may carry: none of them is about the question.
+STANDARD_HEADERS = {
+    "content-type", "content-length", "vary", "x-frame-options", "x-content-type-options",
+    "referrer-policy", "cross-origin-opener-policy", "content-security-policy", "set-cookie",
+}  # fmt: skip
+
+
+def start(client: Client, quiz: Quiz) -> Attempt:
+    client.post(reverse("attempt-start", args=[quiz.slug]))
+    return Attempt.objects.order_by("-started_at").first()
+
+
+def card_html(html: str) -> str:
+    return html.split('<article id="question-card"', 1)[1].split("</article>", 1)[0]
+
+
+def test_no_seed_question_reveals_its_answer_before_it_is_answered(client: Client) -> None:
+    quiz = Quiz.objects.get(slug="rnn-gradients-bptt")
+    attempt = start(client, quiz)
+    for question in Question.objects.filter(quiz=quiz).prefetch_related("choices"):
+        response = client.get(reverse("attempt-question", args=[attempt.public_id, question.pk]))
+        assert response.status_code == 200
+        html = response.content.decode()
+        card = card_html(html)
+        correct = next(c for c in question.choices.all() if c.is_correct)
+        assert "is_correct" not in html
+        assert not re.search(r'class="[^"]*(correct|right|wrong)', card)
+        assert "Correct" not in card
+        assert str(render_markdown(correct.feedback)) not in html
+        assert str(render_markdown(question.explanation)) not in html
+        values = re.findall(r'name="choice" value="([^"]+)"', card)
+        assert len(values) == 4
+        assert not {str(c.pk) for c in question.choices.all()} & set(values)
+        assert all(re.fullmatch(r"[0-9a-f]{20}", value) for value in values)
+        assert {name.lower() for name in response.headers} <= STANDARD_HEADERS
+
+
+def test_correct_choice_position_varies_between_attempts(client: Client) -> None:
+    quiz = Quiz.objects.get(slug="rnn-gradients-bptt")
+    question = quiz.questions.get(order=1)
+    positions = set()
+    for _ in range(20):
+        attempt = start(client, quiz)
+        card = card_html(
+            client.get(reverse("attempt-question", args=[attempt.public_id, question.pk])).content.decode()
+        )
+        labels = re.findall(r'<span class="choice-text">(.*?)</span>', card)
+        positions.add(labels.index("Backpropagation through time"))
+    assert len(positions) >= 3
+
+
+def test_radio_values_differ_between_attempts(client: Client) -> None:
+    quiz = Quiz.objects.get(slug="rnn-gradients-bptt")
+    question = quiz.questions.get(order=1)
+    seen = []
+    for _ in range(2):
+        attempt = start(client, quiz)
+        page = client.get(reverse("attempt-question", args=[attempt.public_id, question.pk])).content.decode()
+        seen.append(set(re.findall(r'name="choice" value="([^"]+)"', page)))
+    assert not seen[0] & seen[1]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("quizzes/<slug:slug>/", views.quiz_start, name="quiz-start"),
+    path("quizzes/<slug:slug>/attempts/", views.attempt_start, name="attempt-start"),
+    path("attempts/<uuid:public_id>/", views.attempt_resume, name="attempt-resume"),
+    path(
+        "attempts/<uuid:public_id>/questions/<int:question_id>/",
+        views.attempt_question,
+        name="attempt-question",
+    ),
+    path("attempts/<uuid:public_id>/results/", views.attempt_results, name="attempt-results"),
+    path("progress/", views.progress, name="progress"),
+    path("preview/questions/<int:question_id>/", views.question_preview, name="question-preview"),
+]

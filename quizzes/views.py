@@ -1,0 +1,187 @@
+"""The learner's path through a quiz: start, one question at a time, results, and history."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from . import grading
+from .charts import score_chart
+from .learners import learner_attempts, remember_attempt
+from .models import Attempt, Choice, Question, Quiz
+
+
+def visible_quizzes(request: HttpRequest):
+    """Learners see published quizzes only; staff also see drafts, to check them before publishing."""
+    quizzes = Quiz.objects.select_related("study_set")
+    return quizzes if request.user.is_staff else quizzes.published()
+
+
+def get_attempt(request: HttpRequest, public_id) -> Attempt:
+    """The learner's own attempt, or 404: another learner's attempt is indistinguishable from none."""
+    try:
+        return learner_attempts(request).select_related("quiz").get(public_id=public_id)
+    except Attempt.DoesNotExist:
+        raise Http404("There is no attempt of yours at this address.") from None
+
+
+def get_attempt_question(attempt: Attempt, question_id: int) -> Question:
+    if question_id not in attempt.question_ids:
+        raise Http404("This question is not part of your attempt.")
+    choices = Prefetch("choices", queryset=Choice.objects.order_by("order"))
+    question = (
+        Question.objects.select_related("notes_section__study_set")
+        .prefetch_related(choices)
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise Http404("This question has been removed from the quiz.")
+    return question
+
+
+def next_question_url(attempt: Attempt, answered_ids: set[int]) -> str:
+    for question_id in attempt.question_ids:
+        if question_id not in answered_ids:
+            return reverse("attempt-question", args=[attempt.public_id, question_id])
+    return reverse("attempt-results", args=[attempt.public_id])
+
+
+@require_GET
+def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(visible_quizzes(request), slug=slug)
+    attempts = learner_attempts(request).filter(quiz=quiz)
+    finished = attempts.finished()
+    context = {
+        "quiz": quiz,
+        "question_count": quiz.questions.count(),
+        "last": finished.order_by("-finished_at").first(),
+        "best": finished.order_by("-correct_count", "finished_at").first(),
+        "in_progress": attempts.filter(finished_at__isnull=True).order_by("-started_at").first(),
+    }
+    return render(request, "quizzes/quiz_start.html", context)
+
+
+@require_POST
+def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(visible_quizzes(request), slug=slug)
+    try:
+        attempt = grading.start_attempt(quiz=quiz, user=request.user)
+    except ValidationError as error:
+        return render(
+            request, "quizzes/quiz_start.html", {"quiz": quiz, "error": error.messages[0]}, status=409
+        )
+    remember_attempt(request, attempt)
+    return redirect("attempt-question", attempt.public_id, attempt.question_ids[0])
+
+
+@require_GET
+def attempt_resume(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = get_attempt(request, public_id)
+    answered = set(attempt.answers.values_list("question_id", flat=True))
+    return redirect(next_question_url(attempt, answered))
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpResponse:
+    attempt = get_attempt(request, public_id)
+    question = get_attempt_question(attempt, question_id)
+    choices = attempt.ordered_choices(question)
+    answers = {answer.question_id: answer for answer in attempt.answers.select_related("choice")}
+    answer = answers.get(question.pk)
+    error, status = "", 200
+
+    if request.method == "POST" and answer is not None and not request.htmx:
+        return redirect("attempt-question", attempt.public_id, question.pk)  # already answered: show it
+    if request.method == "POST" and answer is None:
+        by_token = {attempt.choice_token(choice): choice for choice in choices}
+        token = request.POST.get("choice", "")
+        if not token:
+            error, status = "Pick one of the choices before submitting.", 400
+        elif token not in by_token:
+            error, status = "That choice does not belong to this question.", 400
+        else:
+            answer, _ = grading.submit_answer(attempt=attempt, question=question, choice=by_token[token])
+            answers[question.pk] = answer
+        if not request.htmx and not error:
+            return redirect("attempt-question", attempt.public_id, question.pk)
+
+    context = {
+        "attempt": attempt,
+        "question": question,
+        "position": attempt.position_of(question.pk),
+        "answered_count": len(answers),
+        "choices": choices,
+        "answer_options": [(attempt.choice_token(choice), choice) for choice in choices],
+        "answer": answer,
+        "correct_choice": next((c for c in choices if c.is_correct), None) if answer else None,
+        "next_url": next_question_url(attempt, set(answers)) if answer else "",
+        "error": error,
+    }
+    template_name = "quizzes/question.html"
+    if request.htmx:
+        template_name += "#question-card"
+    return render(request, template_name, context, status=status)
+
+
+@require_GET
+def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = get_attempt(request, public_id)
+    if not attempt.is_finished:
+        return redirect("attempt-resume", attempt.public_id)
+    answers = {
+        answer.question_id: answer
+        for answer in attempt.answers.select_related(
+            "choice", "question", "question__notes_section__study_set"
+        ).prefetch_related(Prefetch("question__choices", queryset=Choice.objects.order_by("order")))
+    }
+    review = []
+    for question_id in attempt.question_ids:
+        answer = answers.get(question_id)
+        if answer is not None:  # a question deleted after the attempt has no answer left to review
+            correct = next(c for c in answer.question.choices.all() if c.is_correct)
+            review.append({"question": answer.question, "answer": answer, "correct_choice": correct})
+    return render(request, "quizzes/results.html", {"attempt": attempt, "review": review})
+
+
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    attempts = learner_attempts(request).select_related("quiz").order_by("quiz__title", "started_at")
+    by_quiz: dict[Quiz, list[Attempt]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz, []).append(attempt)
+    quizzes = [
+        {
+            "quiz": quiz,
+            "attempts": list(reversed(items)),
+            "chart": score_chart(items, pass_mark=quiz.pass_mark),
+        }
+        for quiz, items in by_quiz.items()
+    ]
+    return render(request, "quizzes/progress.html", {"quizzes": quizzes})
+
+
+@require_GET
+@staff_member_required
+def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
+    """The question exactly as a learner first sees it, for instructors checking their work."""
+    question = get_object_or_404(
+        Question.objects.select_related("quiz").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order"))
+        ),
+        pk=question_id,
+    )
+    context = {
+        "question": question,
+        "position": question.order,
+        "total": question.quiz.questions.count(),
+        "answer_options": [(f"preview-{choice.order}", choice) for choice in question.choices.all()],
+    }
+    return render(request, "quizzes/question_preview.html", context)
