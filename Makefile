@@ -10,7 +10,7 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run setup test lint unit chromium clean
+.PHONY: run setup test lint chromium bench clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -50,5 +50,17 @@ chromium:
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
 	fi
 
+# Benchmarks compare against PyTorch, whose CPU wheel on this machine is built for Python 3.11.
+BENCH_VENV ?= .venv-bench
+BENCH_PYTHON ?= python3.11
+
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""Experiment 12: what BPTT costs, counted exactly and measured."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import rnn
+from ..initialisation import rnn_params
+from ..losses import squared_error
+from .spec import Experiment, Param, seed_param
+
+N_X = N_Y = 16
+BATCH = 16
+
+
+def multiply_adds(*, T: int, B: int, n: int, n_x: int, n_y: int) -> int:
+    """Multiply-adds of one forward and backward pass: the forward matmuls once, the backward twice.
+
+    Forward: W_ax x_t, W_aa a_{t−1}, W_y a_t for T·B rows = T·B·(n·n_x + n² + n_y·n). Backward: two
+    products for each of those (one for the weight's gradient, one for the gradient of its input).
+    """
+    return 3 * T * B * (n * n + n * n_x + n * n_y)
+
+
+@dataclass(frozen=True)
+class CostResult:
+    lengths: np.ndarray
+    seconds_by_length: np.ndarray
+    peak_bytes_by_length: np.ndarray
+    sizes: np.ndarray
+    seconds_by_size: np.ndarray
+    multiply_adds_by_length: np.ndarray
+    multiply_adds_by_size: np.ndarray
+    fixed_n: int
+    fixed_T: int
+
+    @property
+    def time_slope_in_length(self) -> float:
+        return float(np.polyfit(np.log(self.lengths), np.log(self.seconds_by_length), 1)[0])
+
+    @property
+    def memory_slope_in_length(self) -> float:
+        return float(np.polyfit(np.log(self.lengths), np.log(self.peak_bytes_by_length), 1)[0])
+
+    @property
+    def time_slope_in_size(self) -> float:
+        """Fitted over the larger half of the sizes, where the n² matmuls dominate the overheads."""
+        half = len(self.sizes) // 2
+        return float(np.polyfit(np.log(self.sizes[half:]), np.log(self.seconds_by_size[half:]), 1)[0])
+
+
+def one_pass(params: rnn.RNNParams, x: np.ndarray, targets: np.ndarray) -> None:
+    trace = rnn.forward(params, x)
+    _, dy = squared_error(trace.y, targets)
+    rnn.backward(params, trace, dy)
+
+
+def measure(T: int, n: int, rng: np.random.Generator, repeats: int) -> tuple[float, int]:
+    """Median seconds of a forward and backward pass, and the peak memory one pass allocates."""
+    params = rnn_params(n=n, n_x=N_X, n_y=N_Y, rng=rng)
+    x = rng.standard_normal((T, BATCH, N_X))
+    targets = rng.standard_normal((T, BATCH, N_Y))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        one_pass(params, x, targets)
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    one_pass(params, x, targets)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return float(np.median(times)), peak
+
+
+def run(*, max_T: int, max_n: int, repeats: int, seed: int) -> CostResult:
+    rng = np.random.default_rng(seed)
+    fixed_n, fixed_T = 64, 50
+    lengths = np.unique(np.geomspace(max(max_T // 16, 2), max_T, 5).astype(int))
+    sizes = np.unique(np.geomspace(max(max_n // 16, 4), max_n, 5).astype(int))
+    by_length = [measure(int(T), fixed_n, rng, repeats) for T in lengths]
+    by_size = [measure(fixed_T, int(n), rng, repeats) for n in sizes]
+    return CostResult(
+        lengths=lengths,
+        seconds_by_length=np.array([s for s, _ in by_length]),
+        peak_bytes_by_length=np.array([m for _, m in by_length]),
+        sizes=sizes,
+        seconds_by_size=np.array([s for s, _ in by_size]),
+        multiply_adds_by_length=np.array(
+            [multiply_adds(T=int(T), B=BATCH, n=fixed_n, n_x=N_X, n_y=N_Y) for T in lengths]
+        ),
+        multiply_adds_by_size=np.array(
+            [multiply_adds(T=fixed_T, B=BATCH, n=int(n), n_x=N_X, n_y=N_Y) for n in sizes]
+        ),
+        fixed_n=fixed_n,
+        fixed_T=fixed_T,
+    )
+
+
+EXPERIMENT = Experiment(
+    name="bptt-cost",
+    title="The cost of BPTT",
+    claim=(
+        "One forward and backward pass costs exactly 3·T·B·(n² + n·n_x + n·n_y) multiply-adds: time grows "
+        "linearly with the sequence length T and quadratically with the hidden size n, and memory "
+        "linearly in T."
+    ),
+    params=(
+        Param("max_T", 400, 50, 800, "Longest sequence measured.", integer=True),
+        Param("max_n", 512, 64, 512, "Largest hidden size measured.", integer=True),
+        Param("repeats", 5, 1, 9, "Timed repeats per point (the median is kept).", integer=True),
+        seed_param(12),
+    ),
+    runner=run,
+)

@@ -1,0 +1,70 @@
+"""Plain SGD on an RNN, recording what the clipping experiments plot, and surviving divergence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import rnn
+from .clipping import ClipKind, clip
+from .losses import LossKind, squared_error
+
+Batch = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    steps: int
+    learning_rate: float
+    clipping: ClipKind = "none"
+    threshold: float = 1.0
+    cell: rnn.Cell = "tanh"
+    loss: LossKind = "last"
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """Per-step loss, gradient norm (before clipping) and update norm; NaN after a divergence."""
+
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    update_norm: np.ndarray
+    diverged_at: int | None  # the step whose loss or gradient was not finite; None if training finished
+    params: rnn.RNNParams  # the last finite parameters
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+
+def train_sgd(
+    params: rnn.RNNParams,
+    sample: Callable[[np.random.Generator], Batch],
+    config: TrainingConfig,
+    rng: np.random.Generator,
+) -> TrainingRecord:
+    """Run ``config.steps`` SGD steps; stop and report, never raise, once loss or gradient is not finite."""
+    loss = np.full(config.steps, np.nan)
+    grad_norm = np.full(config.steps, np.nan)
+    update_norm = np.full(config.steps, np.nan)
+    diverged_at = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for step in range(config.steps):
+            x, targets = sample(rng)
+            trace = rnn.forward(params, x, cell=config.cell)
+            loss[step], dy = squared_error(trace.y, targets, kind=config.loss)
+            grads = rnn.backward(params, trace, dy).params
+            grad_norm[step] = grads.norm()
+            if not (np.isfinite(loss[step]) and np.isfinite(grad_norm[step])):
+                diverged_at = step
+                break
+            update = clip(grads, config.clipping, config.threshold).map(lambda g: -config.learning_rate * g)
+            update_norm[step] = update.norm()
+            stepped = params.combine(update, np.add)  # θ ← θ − η·clip(∇L)
+            if not np.isfinite(stepped.norm()):
+                diverged_at = step
+                break
+            params = stepped
+    return TrainingRecord(loss, grad_norm, update_norm, diverged_at, params)

@@ -1,0 +1,103 @@
+"""Every backward pass against central finite differences, and the exact identities of BPTT."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnsim.core import rnn
+from rnnsim.core.experiments import get_experiment
+from rnnsim.core.experiments.gradient_check import lstm_errors, rnn_errors
+from rnnsim.core.initialisation import rnn_params, scaled_orthogonal
+from rnnsim.core.losses import squared_error
+from rnnsim.core.truncation import window_backward
+
+TOLERANCE = 1e-7
+
+
+@pytest.mark.parametrize("cell", rnn.CELLS)
+@pytest.mark.parametrize("kind", ["sum", "last"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rnn_gradients_match_finite_differences(cell, kind, seed) -> None:
+    errors = rnn_errors(cell, T=6, n=4, kind=kind, rng=np.random.default_rng(seed))
+    assert {"W_aa", "W_ax", "b_a", "W_y", "b_y", "dL/da_0", "dL/da_6"} <= set(errors)
+    assert max(errors.values()) <= TOLERANCE, max(errors, key=errors.get)
+
+
+@pytest.mark.parametrize("kind", ["sum", "last"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lstm_gradients_match_finite_differences(kind, seed) -> None:
+    errors = lstm_errors(T=5, n=3, kind=kind, rng=np.random.default_rng(seed))
+    assert {"W_x", "W_h", "b", "W_y", "b_y", "dL/dh_0", "dL/dc_0", "dL/dc_5"} <= set(errors)
+    assert max(errors.values()) <= TOLERANCE, max(errors, key=errors.get)
+
+
+def test_gradient_check_experiment_covers_every_model() -> None:
+    result = get_experiment("gradient-check").run()
+    assert result.models == ("tanh", "linear", "residual", "lstm")
+    assert result.worst <= TOLERANCE
+
+
+def test_a_wrong_backward_pass_would_be_caught() -> None:
+    """The check is sharp: dropping the tanh derivative from one step is far outside the tolerance."""
+    rng = np.random.default_rng(0)
+    params = rnn_params(n=4, n_x=3, n_y=2, rng=rng)
+    x = rng.standard_normal((5, 2, 3))
+    targets = rng.standard_normal((5, 2, 2))
+    trace = rnn.forward(params, x)
+    _, dy = squared_error(trace.y, targets)
+    good = rnn.backward(params, trace, dy).params.W_aa
+    linear_trace = rnn.RNNTrace(cell="linear", x=x, a=trace.a, h=None, y=trace.y)
+    wrong = rnn.backward(params, linear_trace, dy).params.W_aa
+    assert np.linalg.norm(good - wrong) / np.linalg.norm(good) > 1e-3
+
+
+def test_unrolled_copies_sum_to_the_tied_gradient() -> None:
+    result = get_experiment("unrolling").run()
+    assert result.tied_minus_sum <= 1e-12
+    assert result.copy_check_error <= TOLERANCE
+    assert len(result.copy_norms) == 20
+    assert result.copy_norms[0] == 0.0  # a_0 = 0, so the first copy's W_aa has nothing to learn from
+    assert np.all(result.copy_norms[1:] > 0)
+
+
+def test_forward_rejects_an_unknown_cell() -> None:
+    params = rnn_params(n=2, n_x=1, n_y=1, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="unknown cell"):
+        rnn.forward(params, np.zeros((3, 1, 1)), cell="gru")
+
+
+@pytest.mark.parametrize("cell", rnn.CELLS)
+def test_truncation_with_k_equal_to_T_is_full_bptt(cell) -> None:
+    rng = np.random.default_rng(4)
+    T = 12
+    params = rnn_params(n=5, n_x=3, n_y=2, rng=rng, recurrent=scaled_orthogonal(5, 0.9, rng))
+    trace = rnn.forward(params, rng.standard_normal((T, 3, 3)), cell=cell)
+    _, dy = squared_error(trace.y, rng.standard_normal((T, 3, 2)))
+    full = rnn.backward(params, trace, dy).params.flat()
+    assert np.max(np.abs(window_backward(params, trace, dy, k=T).flat() - full)) <= 1e-12
+    assert np.max(np.abs(rnn.backward(params, trace, dy, stop_every=T).params.flat() - full)) <= 1e-12
+    assert np.linalg.norm(window_backward(params, trace, dy, k=2).flat() - full) > 1e-6
+    assert np.linalg.norm(rnn.backward(params, trace, dy, stop_every=3).params.flat() - full) > 1e-6
+
+
+def test_window_of_one_step_is_the_gradient_without_recurrence() -> None:
+    """k = 1: each loss term reaches only its own step's weights; W_aa sees a_{t−1} as a constant."""
+    rng = np.random.default_rng(5)
+    params = rnn_params(n=3, n_x=2, n_y=2, rng=rng)
+    trace = rnn.forward(params, rng.standard_normal((4, 1, 2)))
+    _, dy = squared_error(trace.y, rng.standard_normal((4, 1, 2)))
+    grads = window_backward(params, trace, dy, k=1)
+    dz = (dy[:, 0] @ params.W_y) * (1 - trace.a[1:, 0] ** 2)
+    assert np.allclose(grads.W_aa, dz.T @ trace.a[:-1, 0], rtol=0, atol=1e-14)
+
+
+def test_bad_truncation_arguments_are_errors() -> None:
+    rng = np.random.default_rng(0)
+    params = rnn_params(n=2, n_x=1, n_y=1, rng=rng)
+    trace = rnn.forward(params, np.zeros((3, 1, 1)))
+    dy = np.zeros_like(trace.y)
+    with pytest.raises(ValueError, match="at least 1"):
+        window_backward(params, trace, dy, k=0)
+    with pytest.raises(ValueError, match="at least 1"):
+        rnn.backward(params, trace, dy, stop_every=0)
