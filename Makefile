@@ -18,6 +18,7 @@ run: setup
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
+	$(PY) manage.py render_plots
 
 test: $(VENV)/.installed-test chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
@@ -59,8 +60,9 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
-bench: $(BENCH_VENV)/.installed
+bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
+	$(PY) benchmarks/plots.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) staticfiles .pytest_cache .ruff_cache

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
+
+from rnnsim import figures
 
 # Playwright's sync API runs an event loop in the main thread; Django would otherwise refuse ORM
 # calls from that thread, even while it sets up the test database.
@@ -26,6 +30,27 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Drive Debian's Chromium; Playwright must never download a browser of its own."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plot_storage(tmp_path_factory):
+    """Rendered plots go to a temporary MEDIA_ROOT, never into the working tree."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def draw_each_plot_once():
+    """Drawing is deterministic and tested in rnnsim; elsewhere each drawing is reused, not redrawn.
+
+    The database (and so the plot cache's index) is reset between tests, so without this every test
+    that shows a page with plots would draw them again.
+    """
+    original = figures.draw
+    memo = functools.cache(lambda name, items: original(name, dict(items)))
+    figures.draw = lambda name, params: memo(name, tuple(sorted(params.items())))
+    yield original
+    figures.draw = original
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from .models import Card, Deck
 class CardInline(admin.StackedInline):
     model = Card
     extra = 0
-    fields = ["front", "back", "tags", "notes_section"]
+    fields = ["front", "back", "plot", "tags", "notes_section"]
 
 
 @admin.register(Deck)

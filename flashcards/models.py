@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.urls import reverse
 
+from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet
 
 
@@ -59,6 +60,7 @@ class Card(models.Model):
         blank=True,
         help_text="The section of the study notes this card drills.",
     )
+    plot = PlotSpecModelField("back plot", help_text="Optional: a simulation shown on the back of the card.")
     guid = models.CharField(max_length=64, unique=True, default=new_guid, editable=False)
 
     objects = CardQuerySet.as_manager()

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from rnnsim.figures import attach_plots
+
 from .models import Deck
 
 
@@ -25,6 +27,8 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cards = deck.cards.select_related("notes_section", "notes_section__study_set")
     if query:
         cards = cards.search(query)
+    cards = list(cards)
+    attach_plots(cards)
     template_name = "flashcards/deck_detail.html"
     if request.htmx:
         template_name += "#card-list"

@@ -25,20 +25,20 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         Question.validate_choices(kept)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(admin.StackedInline):
     form = SiblingOrderForm
     model = Choice
     formset = ChoiceInlineFormSet
     extra = 0
     min_num = 2
-    fields = ["order", "text", "is_correct", "feedback"]
+    fields = ["order", "text", "is_correct", "feedback", "plot"]
 
 
 class QuestionInline(admin.StackedInline):
     form = SiblingOrderForm
     model = Question
     extra = 0
-    fields = ["order", "text", "explanation", "notes_section"]
+    fields = ["order", "text", "explanation", "notes_section", "plot"]
     show_change_link = True
 
 
@@ -72,7 +72,7 @@ class QuestionAdmin(ReorderableInlinesAdmin):
     search_fields = ["text", "explanation", "choices__text"]
     list_select_related = ["quiz", "notes_section"]
     readonly_fields = ["preview_link", "statistics"]
-    fields = ["quiz", "order", "text", "explanation", "notes_section", "preview_link", "statistics"]
+    fields = ["quiz", "order", "text", "explanation", "plot", "notes_section", "preview_link", "statistics"]
     inlines = [ChoiceInline]
 
     @admin.display(description="Preview")

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet
 
 
@@ -70,6 +71,9 @@ class Question(models.Model):
         blank=True,
         help_text="The section of the study notes this question tests.",
     )
+    plot = PlotSpecModelField(
+        "explanation plot", help_text="The simulation that shows the answer, drawn beside the explanation."
+    )
 
     class Meta:
         ordering = ["quiz", "order"]
@@ -108,6 +112,9 @@ class Choice(models.Model):
     text = models.TextField(help_text="Markdown with LaTeX.")
     is_correct = models.BooleanField(default=False)
     feedback = models.TextField(help_text="Why this choice is right or wrong; shown when it is picked.")
+    plot = PlotSpecModelField(
+        "feedback plot", help_text="Optional: a simulation shown with this choice's feedback."
+    )
 
     class Meta:
         ordering = ["question", "order"]

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from rnnsim.figures import attach_plots
+
 from . import grading
 from .charts import score_chart
 from .learners import learner_attempts, remember_attempt
@@ -113,6 +115,9 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         if not request.htmx and not error:
             return redirect("attempt-question", attempt.public_id, question.pk)
 
+    correct_choice = next((c for c in choices if c.is_correct), None) if answer else None
+    if answer is not None:
+        attach_plots([question, answer.choice, correct_choice])
     context = {
         "attempt": attempt,
         "question": question,
@@ -121,7 +126,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         "choices": choices,
         "answer_options": [(attempt.choice_token(choice), choice) for choice in choices],
         "answer": answer,
-        "correct_choice": next((c for c in choices if c.is_correct), None) if answer else None,
+        "correct_choice": correct_choice,
         "next_url": next_question_url(attempt, set(answers)) if answer else "",
         "error": error,
     }
@@ -148,6 +153,9 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
         if answer is not None:  # a question deleted after the attempt has no answer left to review
             correct = next(c for c in answer.question.choices.all() if c.is_correct)
             review.append({"question": answer.question, "answer": answer, "correct_choice": correct})
+    attach_plots(
+        obj for item in review for obj in (item["question"], item["answer"].choice, item["correct_choice"])
+    )
     return render(request, "quizzes/results.html", {"attempt": attempt, "review": review})
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sets/<slug:slug>/notes/", views.studyset_notes, name="studyset-notes"),
     path("decks/", include("flashcards.urls")),
     path("", include("quizzes.urls")),
+    path("", include("rnnsim.urls")),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -38,3 +38,40 @@ def make_question(*, quiz: Quiz, order: int, choices: int = 4, **overrides) -> Q
             feedback=f"Feedback for Q{order} choice {c}.",
         )
     return question
+
+
+def question_admin_data(
+    question: Question, correct_flags: list[bool] | None = None, **extra: str
+) -> dict[str, str]:
+    """The POST body of the question's admin change form as it stands, with overrides."""
+    choices = list(question.choices.order_by("order"))
+    correct_flags = correct_flags if correct_flags is not None else [c.is_correct for c in choices]
+    data = {
+        "quiz": str(question.quiz_id),
+        "order": str(question.order),
+        "text": question.text,
+        "explanation": question.explanation,
+        "notes_section": str(question.notes_section_id or ""),
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": str(len(choices)),
+        "choices-MIN_NUM_FORMS": "2",
+        "choices-MAX_NUM_FORMS": "1000",
+    }
+    if question.plot:
+        experiment = question.plot["experiment"]
+        data["plot__experiment"] = experiment
+        for name, value in question.plot.get("params", {}).items():
+            data[f"plot__{experiment}__{name}"] = str(value)
+    for i, (choice, correct) in enumerate(zip(choices, correct_flags, strict=True)):
+        data |= {
+            f"choices-{i}-id": str(choice.pk),
+            f"choices-{i}-question": str(question.pk),
+            f"choices-{i}-order": str(choice.order),
+            f"choices-{i}-text": choice.text,
+            f"choices-{i}-feedback": choice.feedback,
+        }
+        if correct:
+            data[f"choices-{i}-is_correct"] = "on"
+        if choice.plot:
+            data[f"choices-{i}-plot__experiment"] = choice.plot["experiment"]
+    return data | extra

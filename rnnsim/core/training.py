@@ -22,6 +22,7 @@ class TrainingConfig:
     threshold: float = 1.0
     cell: rnn.Cell = "tanh"
     loss: LossKind = "last"
+    weight_decay: float = 0.0  # λ in θ ← θ − η(∇L + λθ)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ def train_sgd(
             if not (np.isfinite(loss[step]) and np.isfinite(grad_norm[step])):
                 diverged_at = step
                 break
-            update = clip(grads, config.clipping, config.threshold).map(lambda g: -config.learning_rate * g)
+            direction = clip(grads, config.clipping, config.threshold)
+            if config.weight_decay:
+                direction = direction.combine(params, lambda g, w: g + config.weight_decay * w)  # ∇L + λθ
+            update = direction.map(lambda g: -config.learning_rate * g)
             update_norm[step] = update.norm()
             stepped = params.combine(update, np.add)  # θ ← θ − η·clip(∇L)
             if not np.isfinite(stepped.norm()):

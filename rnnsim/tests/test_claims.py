@@ -52,6 +52,14 @@ def test_clipping_halts_the_explosion() -> None:
     assert result.value_clip_cosine < 0.99
 
 
+@pytest.mark.parametrize("decay", [0.0, 0.5, 5.0])
+def test_weight_decay_does_not_stop_the_explosion(decay) -> None:
+    result = get_experiment("weight-decay").run({"decay": decay})
+    assert all(record.diverged for record in result.decayed)
+    assert not result.clipped.diverged
+    assert np.all(result.clipped.update_norm <= result.learning_rate * result.threshold * (1 + 1e-12))
+
+
 def test_the_cliff_has_a_wall_that_throws_unclipped_sgd_away() -> None:
     result = get_experiment("cliff").run()
     assert np.max(result.wall_gradient) > 1e6

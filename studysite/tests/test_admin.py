@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from flashcards.models import Card, Deck
 from quizzes.models import Choice, Question, Quiz
+from quizzes.tests.makers import question_admin_data
 from studysite.models import NoteSection, StudySet
 
 CONTENT_MODELS = [StudySet, NoteSection, Quiz, Question, Deck, Card]
@@ -45,35 +46,10 @@ def test_choice_validation_needs_exactly_one_correct() -> None:
         Question.validate_choices([make(1, True), make(1, False)])
 
 
-def question_form_data(question: Question, correct_flags: list[bool]) -> dict[str, str]:
-    data = {
-        "quiz": str(question.quiz_id),
-        "order": str(question.order),
-        "text": question.text,
-        "explanation": question.explanation,
-        "notes_section": str(question.notes_section_id),
-        "choices-TOTAL_FORMS": str(len(correct_flags)),
-        "choices-INITIAL_FORMS": str(len(correct_flags)),
-        "choices-MIN_NUM_FORMS": "2",
-        "choices-MAX_NUM_FORMS": "1000",
-    }
-    for i, (choice, correct) in enumerate(zip(question.choices.all(), correct_flags, strict=True)):
-        data |= {
-            f"choices-{i}-id": str(choice.pk),
-            f"choices-{i}-question": str(question.pk),
-            f"choices-{i}-order": str(choice.order),
-            f"choices-{i}-text": choice.text,
-            f"choices-{i}-feedback": choice.feedback,
-        }
-        if correct:
-            data[f"choices-{i}-is_correct"] = "on"
-    return data
-
-
 def test_admin_rejects_two_correct_choices_and_saves_nothing(staff_client: Client) -> None:
     question = Question.objects.get(order=1)
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    response = staff_client.post(url, question_form_data(question, [True, True, False, False]))
+    response = staff_client.post(url, question_admin_data(question, [True, True, False, False]))
     assert response.status_code == 200
     assert "exactly one correct choice; 2 are marked correct" in response.content.decode()
     assert question.choices.filter(is_correct=True).count() == 1
@@ -82,7 +58,7 @@ def test_admin_rejects_two_correct_choices_and_saves_nothing(staff_client: Clien
 def test_admin_saves_a_valid_change_of_correct_choice(staff_client: Client) -> None:
     question = Question.objects.get(order=1)
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    response = staff_client.post(url, question_form_data(question, [False, True, False, False]))
+    response = staff_client.post(url, question_admin_data(question, [False, True, False, False]))
     assert response.status_code == 302
     assert question.choices.get(is_correct=True).order == 2
 

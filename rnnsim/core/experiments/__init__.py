@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from . import cost, gradient_check, gradient_flow, lstm_gates, truncated, unrolling
-from .exploding import CLIFF, CLIPPING, SENSITIVITY
+from .exploding import CLIFF, CLIPPING, SENSITIVITY, WEIGHT_DECAY
 from .spec import Experiment, Param, ParameterError
 
 EXPERIMENTS = MappingProxyType(
@@ -18,6 +18,7 @@ EXPERIMENTS = MappingProxyType(
             gradient_flow.PASCANU_BOUND,
             gradient_flow.INPUT_WEIGHTS,
             CLIPPING,
+            WEIGHT_DECAY,
             CLIFF,
             SENSITIVITY,
             gradient_flow.RESIDUAL,

@@ -109,9 +109,9 @@ EXPERIMENT = Experiment(
         "linearly in T."
     ),
     params=(
-        Param("max_T", 400, 50, 800, "Longest sequence measured.", integer=True),
-        Param("max_n", 512, 64, 512, "Largest hidden size measured.", integer=True),
-        Param("repeats", 5, 1, 9, "Timed repeats per point (the median is kept).", integer=True),
+        Param("max_T", 400, 50, 400, "Longest sequence measured.", integer=True),
+        Param("max_n", 320, 64, 320, "Largest hidden size measured.", integer=True),
+        Param("repeats", 3, 1, 3, "Timed repeats per point (the median is kept).", integer=True),
         seed_param(12),
     ),
     runner=run,

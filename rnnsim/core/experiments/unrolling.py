@@ -90,8 +90,8 @@ EXPERIMENT = Experiment(
         "shared weight equals the sum of the gradients of its copies."
     ),
     params=(
-        length_param(20, 2, 60, "Sequence length: the number of copies."),
-        hidden_param(8, 2, 32),
+        length_param(20, 2, 40, "Sequence length: the number of copies."),
+        hidden_param(8, 2, 16),
         Param("rho", 0.9, 0.5, 1.5, "Spectral radius of the recurrent matrix.", label="ρ"),
         seed_param(2),
     ),

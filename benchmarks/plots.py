@@ -1,0 +1,111 @@
+"""Plot rendering and serving, measured against the targets of issue "Step 4".
+
+- Rendering every plot the seed content references, from a cold cache: at most 10 s in total.
+- Serving a cached plot: at most 10 ms median (baseline in the same run: the home page's cheapest
+  sibling, a 404 through the same middleware).
+- Any lab plot, at the most expensive parameters its spec allows: at most 2 s of CPU.
+
+Runs against a throwaway SQLite database and MEDIA_ROOT. `make bench` runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+WORK = Path(tempfile.mkdtemp(prefix="studysite-bench-"))
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "studysite.settings",
+        "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+    }
+)
+sys.path.insert(0, str(PROJECT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from rnnsim.core.experiments import EXPERIMENTS  # noqa: E402
+from rnnsim.figures import get_or_render, resolve  # noqa: E402
+from rnnsim.models import RenderedPlot  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_ms(client: Client, url: str, *, expect: int, runs: int = 200) -> float:
+    assert client.get(url).status_code == expect, url
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def most_expensive(experiment) -> dict:
+    """The spec's upper bounds for every size and count, and the slowest-diverging learning rate."""
+    params = {p.name: p.maximum if p.integer and p.name != "seed" else p.default for p in experiment.params}
+    for p in experiment.params:
+        if p.name == "learning_rate":
+            params[p.name] = p.minimum
+    return params
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    call_command("load_seed", verbosity=0)
+    start = time.perf_counter()
+    call_command("render_plots", verbosity=0)
+    cold = time.perf_counter() - start
+    count = RenderedPlot.objects.count()
+
+    client = Client(HTTP_HOST="localhost")
+    plot = RenderedPlot.objects.first()
+    served = median_ms(client, plot.png_url, expect=200)
+    logging.disable(logging.WARNING)  # the baseline's 404s would each log a line
+    baseline = median_ms(client, "/no-such-page/", expect=404)
+
+    worst_name, worst_cpu = "", 0.0
+    for name, experiment in EXPERIMENTS.items():
+        spec = resolve(name, most_expensive(experiment))
+        before = cpu_seconds()
+        get_or_render(spec)
+        used = cpu_seconds() - before
+        if used > worst_cpu:
+            worst_name, worst_cpu = name, used
+
+    rows = [
+        (f"render all {count} seed plots, cold cache (s)", cold, 10.0),
+        ("serve a cached plot, median (ms)", served, 10.0),
+        (f"lab plot at its spec's maxima, worst: {worst_name} (CPU s)", worst_cpu, 2.0),
+    ]
+    print(f"baseline in the same run: a 404 through the same middleware, median {baseline:.2f} ms")
+    print(f"{'measure':62s} {'value':>8s} {'target':>8s} {'ratio':>6s}")
+    failed = False
+    for label, value, target in rows:
+        ratio = value / target
+        failed |= ratio > 1
+        print(f"{label:62s} {value:8.2f} {target:8.1f} {ratio:6.2f} {'ok' if ratio <= 1 else 'MISSED'}")
+    print(f"cached plot / 404 baseline: {served / baseline:.2f}x")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""Explanation plots in the learner's path: feedback panel, choice feedback and review."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from quizzes.models import Attempt, Question, Quiz
+from rnnsim.models import RenderedPlot
+
+pytestmark = pytest.mark.usefixtures("seed")
+HTMX = {"HX-Request": "true"}
+
+
+def start(client: Client) -> Attempt:
+    client.post(reverse("attempt-start", args=["rnn-gradients-bptt"]))
+    return Attempt.objects.order_by("-started_at").first()
+
+
+def answer(client: Client, attempt: Attempt, question: Question, choice) -> str:
+    url = reverse("attempt-question", args=[attempt.public_id, question.pk])
+    return client.post(url, {"choice": attempt.choice_token(choice)}, headers=HTMX).content.decode()
+
+
+def test_no_plot_before_answering(client: Client) -> None:
+    attempt = start(client)
+    html = client.get(
+        reverse("attempt-question", args=[attempt.public_id, attempt.question_ids[0]])
+    ).content.decode()
+    assert "plot-figure" not in html
+    assert not RenderedPlot.objects.exists()
+
+
+def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client) -> None:
+    attempt = start(client)
+    question = Quiz.objects.get().questions.get(order=4)  # exploding gradients: rho = 1.2
+    html = answer(client, attempt, question, question.choices.get(is_correct=True))
+    plot = RenderedPlot.objects.get(experiment="rho-power-law")
+    assert plot.png_url in html
+    assert f'alt="{escape(plot.alt)}"' in html
+    assert escape(plot.title) in html
+    assert plot.lab_url.replace("&", "&amp;") in html
+
+
+def test_a_wrong_choice_shows_its_own_plot(client: Client) -> None:
+    attempt = start(client)
+    question = Quiz.objects.get().questions.get(order=5)
+    weight_decay = question.choices.get(text__startswith="Weight decay")
+    html = answer(client, attempt, question, weight_decay)
+    experiments = set(RenderedPlot.objects.values_list("experiment", flat=True))
+    assert experiments == {"weight-decay", "clipping"}  # the choice's plot and the explanation's
+    assert html.count('class="plot-figure"') == 2
+
+
+def test_review_shows_every_explanation_plot(client: Client) -> None:
+    attempt = start(client)
+    questions = {q.pk: q for q in Quiz.objects.get().questions.prefetch_related("choices")}
+    for question_id in attempt.question_ids:
+        question = questions[question_id]
+        answer(client, attempt, question, next(c for c in question.choices.all() if c.is_correct))
+    html = client.get(reverse("attempt-results", args=[attempt.public_id])).content.decode()
+    assert html.count('class="plot-figure"') >= 17
+    for plot in RenderedPlot.objects.all():
+        assert plot.png_url in html
+
+
+def test_results_page_query_count_does_not_grow_with_plots(
+    client: Client, django_assert_max_num_queries
+) -> None:
+    attempt = start(client)
+    questions = {q.pk: q for q in Quiz.objects.get().questions.prefetch_related("choices")}
+    for question_id in attempt.question_ids:
+        question = questions[question_id]
+        answer(client, attempt, question, next(c for c in question.choices.all() if not c.is_correct))
+    client.get(reverse("attempt-results", args=[attempt.public_id]))  # plots now rendered
+    with django_assert_max_num_queries(9):
+        client.get(reverse("attempt-results", args=[attempt.public_id]))

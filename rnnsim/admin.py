@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import RenderedPlot
+
+
+@admin.register(RenderedPlot)
+class RenderedPlotAdmin(admin.ModelAdmin):
+    """The plot cache, for instructors checking what is rendered; plots are made, never edited here."""
+
+    list_display = ["experiment", "title", "status", "rendered_at", "render_seconds"]
+    list_filter = ["experiment", "status"]
+    search_fields = ["title", "caption", "key"]
+    readonly_fields = ["thumbnail", *[f.name for f in RenderedPlot._meta.fields]]
+
+    @admin.display(description="Plot")
+    def thumbnail(self, plot: RenderedPlot) -> str:
+        if plot.status != RenderedPlot.Status.READY:
+            return "Rendering…"
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width: 720px; width: 100%">', plot.png_url, plot.alt
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

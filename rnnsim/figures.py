@@ -1,0 +1,201 @@
+"""Plots for the web: validated specs, cache keys, storage, and render-once under concurrency.
+
+A plot spec is what content stores: {"experiment": name, "params": {...}}. A web request only ever
+renders within the bounds of the experiment's parameter spec, and only once per key: pages normally
+find their plots pre-rendered by ``manage.py render_plots``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import matplotlib
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .core import plots
+from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
+from .models import RenderedPlot
+
+logger = logging.getLogger(__name__)
+draw = plots.render  # the one call that runs an experiment and draws it; tests count or reuse it here
+CORE_DIR = Path(__file__).resolve().parent / "core"
+WAIT_SECONDS = 30  # how long a request waits for another one rendering the same plot
+STALE_AFTER = timedelta(minutes=2)  # a claim older than this belongs to a render that died
+
+
+@functools.cache
+def engine_version() -> str:
+    """A digest of the engine's source and matplotlib's version: change either and every key changes."""
+    digest = hashlib.sha256(matplotlib.__version__.encode())
+    for path in sorted(CORE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(CORE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PlotSpec:
+    experiment: str
+    params: dict[str, float | int]  # every parameter, validated and filled with defaults
+
+    @property
+    def key(self) -> str:
+        identity = {"experiment": self.experiment, "params": self.params, "engine": engine_version()}
+        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+    def as_json(self) -> dict:
+        return {"experiment": self.experiment, "params": self.params}
+
+
+def resolve(experiment: str, params: Mapping[str, object] | None = None) -> PlotSpec:
+    """Validate an experiment name and its parameters; ParameterError names the offending bound."""
+    try:
+        found = get_experiment(experiment)
+    except KeyError as error:
+        raise ParameterError(error.args[0]) from None
+    return PlotSpec(experiment=found.name, params=found.resolve(params))
+
+
+def spec_from_json(value: object) -> PlotSpec | None:
+    """The spec stored on a question, choice or card; None for "no plot"."""
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, dict) or "experiment" not in value:
+        raise ParameterError('A plot is {"experiment": name, "params": {...}}.')
+    params = value.get("params") or {}
+    if not isinstance(params, dict):
+        raise ParameterError("A plot's params must be an object of parameter names and values.")
+    return resolve(str(value["experiment"]), params)
+
+
+def validate_plot_spec(value: object) -> None:
+    """Model-field validator: admin and import both refuse a plot the engine would refuse."""
+    try:
+        spec_from_json(value)
+    except ParameterError as error:
+        raise ValidationError(str(error), code="invalid_plot") from None
+
+
+def experiment_choices() -> list[tuple[str, str]]:
+    return [(name, f"{experiment.title} ({name})") for name, experiment in EXPERIMENTS.items()]
+
+
+def get_or_render(spec: PlotSpec) -> RenderedPlot:
+    """The rendered plot for this spec, rendering it now if nobody has, and only once if many ask."""
+    key = spec.key
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        plot = RenderedPlot.objects.filter(key=key).first()
+        if plot is not None and plot.status == RenderedPlot.Status.READY:
+            return plot
+        if plot is None:
+            claimed = claim(spec)
+            if claimed is not None:
+                return render_claimed(spec, claimed)
+        elif timezone.now() - plot.claimed_at > STALE_AFTER:
+            RenderedPlot.objects.filter(pk=plot.pk, status=RenderedPlot.Status.RENDERING).delete()
+            continue
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"Timed out waiting for another request to render {spec.experiment}.")
+        time.sleep(0.05)
+
+
+def claim(spec: PlotSpec) -> RenderedPlot | None:
+    """Insert the rendering row; None if another request got there first."""
+    try:
+        with transaction.atomic():
+            return RenderedPlot.objects.create(
+                key=spec.key, experiment=spec.experiment, params=spec.params, engine_version=engine_version()
+            )
+    except IntegrityError:
+        return None
+
+
+def render_claimed(
+    spec: PlotSpec, plot: RenderedPlot, rendered: plots.RenderedPlot | None = None
+) -> RenderedPlot:
+    """Draw the plot (unless given), store its files, and mark the claimed row ready."""
+    start = time.perf_counter()
+    try:
+        rendered = rendered or draw(spec.experiment, spec.params)
+        store(plot, rendered)
+    except BaseException:
+        plot.delete()  # release the claim, so the next request can try again
+        raise
+    plot.render_seconds = time.perf_counter() - start
+    plot.status = RenderedPlot.Status.READY
+    plot.rendered_at = timezone.now()
+    plot.save()
+    return plot
+
+
+def store(plot: RenderedPlot, rendered: plots.RenderedPlot) -> None:
+    base = f"plots/{plot.experiment}/{plot.key[:32]}"
+    data = {
+        "experiment": plot.experiment,
+        "params": plot.params,
+        "engine_version": plot.engine_version,
+        "claim": rendered.claim,
+        "title": rendered.title,
+        "caption": rendered.caption,
+        "columns": ["series", rendered.x_label, rendered.y_label],
+        "rows": rendered.rows,
+    }
+    plot.png_name = save_file(f"{base}.png", rendered.png)
+    plot.svg_name = save_file(f"{base}.svg", rendered.svg)
+    plot.data_name = save_file(f"{base}.json", json.dumps(data, allow_nan=True).encode())
+    plot.png_digest = hashlib.sha256(rendered.png).hexdigest()[:16]
+    plot.svg_digest = hashlib.sha256(rendered.svg).hexdigest()[:16]
+    plot.title, plot.caption, plot.alt, plot.claim = (
+        rendered.title,
+        rendered.caption,
+        rendered.alt,
+        rendered.claim,
+    )
+
+
+def save_file(name: str, content: bytes) -> str:
+    if default_storage.exists(name):
+        default_storage.delete(name)  # a re-render after a failed attempt replaces the leftovers
+    return default_storage.save(name, ContentFile(content))
+
+
+def load_data(plot: RenderedPlot) -> dict:
+    with default_storage.open(plot.data_name, "rb") as handle:
+        return json.loads(handle.read())
+
+
+def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot") -> None:
+    """Give each object with a ``plot`` spec its rendered plot, in one query for all that are cached."""
+    wanted = []
+    for obj in objects:
+        setattr(obj, attribute, None)
+        try:
+            spec = spec_from_json(getattr(obj, "plot", None))
+        except ParameterError:
+            # Saved content is validated, so this means the engine changed under it: show no plot
+            # rather than fail the learner's page, and say so in the log.
+            logger.warning("Invalid plot spec on %r: %s", obj, getattr(obj, "plot", None))
+            continue
+        if spec is not None:
+            wanted.append((obj, spec))
+    ready = {
+        plot.key: plot
+        for plot in RenderedPlot.objects.filter(
+            key__in={spec.key for _, spec in wanted}, status=RenderedPlot.Status.READY
+        )
+    }
+    for obj, spec in wanted:
+        setattr(obj, attribute, ready.get(spec.key) or get_or_render(spec))

@@ -1,0 +1,91 @@
+"""Pre-render every plot the content refers to, so no learner waits for a simulation."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from django.core.management.base import BaseCommand, CommandError
+
+from flashcards.models import Card
+from quizzes.models import Choice, Question
+from rnnsim.core import plots
+from rnnsim.figures import PlotSpec, claim, render_claimed, spec_from_json
+from rnnsim.models import RenderedPlot
+
+
+def referenced_specs() -> dict[str, PlotSpec]:
+    """Every distinct plot spec stored on a question, a choice or a card, by cache key."""
+    specs = {}
+    for model in (Question, Choice, Card):
+        for value in model.objects.exclude(plot__isnull=True).values_list("plot", flat=True):
+            spec = spec_from_json(value)
+            if spec is not None:
+                specs[spec.key] = spec
+    return specs
+
+
+class Command(BaseCommand):
+    help = "Render every plot referenced by quizzes and flashcards that is not cached yet (idempotent)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="Parallel render processes."
+        )
+
+    def handle(self, *args, workers: int, verbosity: int = 1, **options) -> None:
+        start = time.perf_counter()
+        specs = referenced_specs()
+        ready = set(
+            RenderedPlot.objects.filter(key__in=specs, status=RenderedPlot.Status.READY).values_list(
+                "key", flat=True
+            )
+        )
+        todo = {key: spec for key, spec in specs.items() if key not in ready}
+        claimed = {key: row for key, spec in todo.items() if (row := claim(spec)) is not None}
+        done = len(specs) - len(todo)
+        self.progress(done, len(specs), "already rendered", verbosity)
+        if claimed:
+            # Fresh interpreters, not forks: this process already runs numpy's BLAS threads, and the
+            # workers only need the pure engine, never Django or its database connections.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(
+                max_workers=max(1, min(workers, len(claimed))), mp_context=context
+            ) as pool:
+                futures = {
+                    pool.submit(plots.render, todo[key].experiment, todo[key].params): key for key in claimed
+                }
+                failures = []
+                for future in as_completed(futures):
+                    key = futures[future]
+                    try:
+                        render_claimed(todo[key], claimed[key], future.result())
+                    except Exception as error:  # release the claim and report every failure at the end
+                        claimed[key].delete()
+                        failures.append(f"{todo[key].experiment} {todo[key].params}: {error}")
+                        continue
+                    done += 1
+                    self.progress(done, len(specs), todo[key].experiment, verbosity)
+            if failures:
+                raise CommandError("Some plots failed to render:\n" + "\n".join(failures))
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{len(specs)} plots referenced, {len(claimed)} rendered now, "
+                    f"{len(specs) - len(todo)} already cached, in {time.perf_counter() - start:.1f} s."
+                )
+            )
+
+    def progress(self, done: int, total: int, label: str, verbosity: int) -> None:
+        if not verbosity or not total:
+            return
+        width = 30
+        filled = round(width * done / total)
+        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<24}", ending="")
+        self.stdout.flush()
+        if done == total:
+            self.stdout.write("")
+        sys.stdout.flush()

@@ -1,0 +1,39 @@
+// Admin plot picker: show the chosen experiment's parameters and preview its plot through the lab.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const widget of document.querySelectorAll("[data-plot-spec]")) {
+    const select = widget.querySelector("[data-plot-experiment]");
+    const status = widget.querySelector("[data-plot-status]");
+    const image = widget.querySelector("[data-plot-image]");
+    const showParams = () => {
+      for (const fieldset of widget.querySelectorAll("[data-plot-params]")) {
+        fieldset.hidden = fieldset.dataset.plotParams !== select.value;
+      }
+    };
+    select.addEventListener("change", showParams);
+    widget.querySelector("[data-plot-preview]").addEventListener("click", async () => {
+      if (!select.value) {
+        status.textContent = "Choose an experiment first.";
+        image.hidden = true;
+        return;
+      }
+      const query = new URLSearchParams();
+      for (const input of widget.querySelectorAll(`[data-plot-params="${select.value}"] input`)) {
+        query.set(input.dataset.param, input.value);
+      }
+      status.textContent = "Rendering…";
+      const response = await fetch(`${widget.dataset.previewBase}${select.value}/data.json?${query}`);
+      const body = await response.json();
+      if (!response.ok) {
+        status.textContent = body.error;
+        image.hidden = true;
+        return;
+      }
+      image.src = body.png;
+      image.alt = body.alt;
+      image.hidden = false;
+      status.textContent = body.title;
+    });
+  }
+});

@@ -1,0 +1,153 @@
+"""The plot cache: keys, storage, serving, render-once under concurrency, and the content's plot specs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+
+from flashcards.models import Card
+from quizzes.models import Choice, Question
+from rnnsim import figures
+from rnnsim.management.commands.render_plots import referenced_specs
+from rnnsim.models import RenderedPlot
+
+SPEC = {"experiment": "pascanu-bound", "params": {"s": 0.8, "T": 20, "n": 4}}
+
+
+def spec():
+    return figures.spec_from_json(SPEC)
+
+
+def test_key_depends_on_experiment_params_and_engine_version() -> None:
+    base = spec()
+    assert figures.resolve("pascanu-bound", {"s": "0.8", "T": 20, "n": 4}).key == base.key  # defaults, types
+    assert figures.resolve("pascanu-bound", {"s": 0.81, "T": 20, "n": 4}).key != base.key
+    assert figures.resolve("rho-power-law", {}).key != figures.resolve("pascanu-bound", {}).key
+    assert len(figures.engine_version()) == 16
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"experiment": "nope"}, "Unknown experiment 'nope'"),
+        ({"experiment": "pascanu-bound", "params": {"s": 9}}, "s must be between 0.5 and 1.5"),
+        ({"params": {}}, 'A plot is {"experiment"'),
+        ({"experiment": "pascanu-bound", "params": [1]}, "params must be an object"),
+    ],
+)
+def test_invalid_specs_are_validation_errors(value, message) -> None:
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(")):
+        figures.validate_plot_spec(value)
+    figures.validate_plot_spec(None)  # no plot is fine
+
+
+@pytest.mark.django_db
+def test_render_once_store_and_serve_with_long_cache(client: Client) -> None:
+    plot = figures.get_or_render(spec())
+    assert plot.status == RenderedPlot.Status.READY
+    assert plot.png_url.endswith(".png")
+    assert plot.png_digest in plot.png_url
+    response = client.get(plot.png_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    svg = client.get(plot.svg_url)
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert client.get(plot.png_url, headers={"If-None-Match": f'"{plot.png_digest}"'}).status_code == 304
+    assert figures.get_or_render(spec()).pk == plot.pk  # cached
+
+
+@pytest.mark.django_db
+def test_wrong_digest_or_unknown_key_is_404(client: Client) -> None:
+    plot = figures.get_or_render(spec())
+    assert client.get(plot.png_url.replace(plot.png_digest, "0" * 16)).status_code == 404
+    assert client.get(plot.png_url.replace(plot.key, "f" * 64)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_any_storage_backend_works(client: Client) -> None:
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        from django.core.files.storage import default_storage
+
+        plot = figures.get_or_render(figures.resolve("pascanu-bound", {"T": 15}))
+        assert type(default_storage._wrapped).__name__ == "InMemoryStorage"
+        assert client.get(plot.png_url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_requests_render_a_missing_plot_once(monkeypatch) -> None:
+    calls = []
+    original = figures.draw
+
+    def counting_draw(name, params):
+        calls.append(name)
+        return original(name, params)
+
+    monkeypatch.setattr(figures, "draw", counting_draw)
+    target = figures.resolve("pascanu-bound", {"T": 25, "seed": 77})
+    barrier = threading.Barrier(2)
+    results = []
+
+    def request() -> None:
+        barrier.wait()
+        try:
+            results.append(figures.get_or_render(target).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+    assert results[0] == results[1]
+    assert calls == ["pascanu-bound"]
+    assert RenderedPlot.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_render_releases_its_claim(monkeypatch) -> None:
+    def broken(name, params):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(figures, "draw", broken)
+    with pytest.raises(RuntimeError):
+        figures.get_or_render(spec())
+    assert not RenderedPlot.objects.exists()
+
+
+@pytest.mark.usefixtures("seed")
+def test_every_seed_question_has_a_valid_plot_and_choices_and_cards_may() -> None:
+    for question in Question.objects.all():
+        assert figures.spec_from_json(question.plot) is not None, question
+    choice_plots = [c for c in Choice.objects.exclude(plot__isnull=True) if figures.spec_from_json(c.plot)]
+    card_plots = [c for c in Card.objects.exclude(plot__isnull=True) if figures.spec_from_json(c.plot)]
+    assert any(c.text.startswith("Weight decay") for c in choice_plots)
+    assert len(card_plots) >= 5
+    experiments = {figures.spec_from_json(q.plot).experiment for q in Question.objects.all()}
+    assert len(experiments) >= 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_render_plots_renders_everything_referenced_once(capsys) -> None:
+    call_command("load_seed", verbosity=0)
+    call_command("render_plots", workers=2)
+    first = capsys.readouterr().out
+    rows = RenderedPlot.objects.filter(status=RenderedPlot.Status.READY).count()
+    assert rows == len(referenced_specs()) >= 15
+    assert f"{rows} rendered now" in first
+    call_command("render_plots", workers=2)
+    second = capsys.readouterr().out
+    assert "0 rendered now" in second
+    assert RenderedPlot.objects.count() == rows

@@ -1,0 +1,115 @@
+"""The lab: every experiment's page, bounded parameters, htmx partials, and the numbers as CSV/JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from rnnsim.core.experiments import EXPERIMENTS
+from rnnsim.models import RenderedPlot
+
+pytestmark = pytest.mark.django_db
+
+
+def lab(name: str) -> str:
+    return reverse("lab-experiment", args=[name])
+
+
+def test_index_lists_every_experiment_with_its_claim(client: Client) -> None:
+    html = client.get(reverse("lab-index")).content.decode()
+    for experiment in EXPERIMENTS.values():
+        assert lab(experiment.name) in html
+        assert escape(experiment.claim) in html
+
+
+def test_page_shows_controls_claim_and_plot(client: Client) -> None:
+    response = client.get(lab("rho-power-law"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'type="range" name="rho"' in html
+    assert 'type="number" name="rho"' in html
+    assert escape(EXPERIMENTS["rho-power-law"].claim) in html
+    plot = RenderedPlot.objects.get()
+    assert plot.png_url in html
+    assert f'alt="{escape(plot.alt)}"' in html
+
+
+def test_parameters_from_the_query_string_change_the_plot(client: Client) -> None:
+    html = client.get(lab("rho-power-law"), {"rho": "1.2", "T": "50"}).content.decode()
+    assert "At ρ = 1.2 the gradient grows to 9.1e3 of its size after 50 steps" in html
+
+
+def test_htmx_request_returns_only_the_result(client: Client) -> None:
+    response = client.get(lab("rho-power-law"), {"rho": "0.7"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="lab-result"')
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_form_post_without_javascript_redirects_to_the_result(client: Client) -> None:
+    response = client.post(lab("rho-power-law"), {"rho": "0.8", "T": "40", "n": "8", "seed": "3"})
+    assert response.status_code == 302
+    assert "rho=0.8" in response["Location"]
+    assert "At ρ = 0.8" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"rho": "7"}, "rho must be between 0.5 and 1.5; got &#x27;7&#x27;."),
+        ({"T": "100000"}, "T must be between 10 and 200"),
+        ({"rho": "abc"}, "rho must be a number"),
+        ({"T": "10.5"}, "T must be a whole number"),
+    ],
+)
+def test_a_parameter_outside_its_spec_is_a_400_naming_the_bound(client: Client, params, message) -> None:
+    response = client.get(lab("rho-power-law"), params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not RenderedPlot.objects.exists()
+    htmx = client.get(lab("rho-power-law"), params, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400
+    assert message in htmx.content.decode()
+
+
+def test_identical_requests_hit_the_cache(client: Client, django_assert_max_num_queries) -> None:
+    client.get(lab("pascanu-bound"), {"s": "1.1"})
+    assert RenderedPlot.objects.count() == 1
+    with django_assert_max_num_queries(3):
+        client.get(lab("pascanu-bound"), {"s": "1.1"})
+    assert RenderedPlot.objects.count() == 1
+
+
+def test_numbers_download_as_csv_and_json(client: Client) -> None:
+    query = {"rho": "1.1", "T": "20"}
+    response = client.get(reverse("lab-data", args=["rho-power-law", "csv"]), query)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["series", "steps back k", "gradient ratio"]
+    by_k = {int(float(x)): float(y) for series, x, y in rows[1:] if series == "rho=1.1"}
+    assert by_k[20] == pytest.approx(1.1**20, rel=1e-9)
+    data = json.loads(client.get(reverse("lab-data", args=["rho-power-law", "json"]), query).content)
+    assert data["params"]["rho"] == 1.1
+    assert data["claim"] == EXPERIMENTS["rho-power-law"].claim
+    assert data["png"].endswith(".png")
+    assert len(data["rows"]) == len(rows) - 1
+
+
+def test_data_endpoint_rejects_bad_parameters(client: Client) -> None:
+    csv_response = client.get(reverse("lab-data", args=["rho-power-law", "csv"]), {"rho": "9"})
+    assert csv_response.status_code == 400
+    json_response = client.get(reverse("lab-data", args=["rho-power-law", "json"]), {"rho": "9"})
+    assert json_response.status_code == 400
+    assert "between 0.5 and 1.5" in json_response.json()["error"]
+    assert client.get(reverse("lab-data", args=["nope", "json"])).status_code == 400
+
+
+def test_unknown_experiment_page_is_404(client: Client) -> None:
+    assert client.get(lab("no-such-experiment")).status_code == 404

@@ -1,0 +1,71 @@
+"""Every experiment's plot: drawn with Figure, titled with its finding, captioned from its numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnsim.core.experiments import EXPERIMENTS
+from rnnsim.core.plots import PLOTTERS, make_plot, sci
+
+
+def test_every_experiment_has_a_plot() -> None:
+    assert set(PLOTTERS) == set(EXPERIMENTS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPERIMENTS))
+def test_plot_is_labelled_captioned_and_carries_its_numbers(name, draw_each_plot_once) -> None:
+    params = EXPERIMENTS[name].defaults
+    if name == "bptt-cost":
+        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    plot = make_plot(name, params)
+    for ax in plot.figure.axes:
+        assert ax.get_ylabel(), name  # every axis, colour bars and twin axes included, says what it measures
+        if ax.get_label() != "<colorbar>":
+            siblings = ax.get_shared_x_axes().get_siblings(ax)
+            assert any(sibling.get_xlabel() for sibling in siblings), name
+    assert plot.title
+    assert plot.caption
+    assert plot.alt
+    assert any(ch.isdigit() for ch in plot.caption), "the caption quotes the result's numbers"
+    assert len(plot.rows) > 3
+    assert all(isinstance(series, str) for series, _, _ in plot.rows)
+    rendered = draw_each_plot_once(name, params)
+    assert rendered.png.startswith(b"\x89PNG")
+    assert b"<svg" in rendered.svg[:400]
+    width = int.from_bytes(rendered.png[16:20], "big")
+    assert width == 1440  # 720 px at 2x
+
+
+def test_exponential_plots_use_a_log_scale() -> None:
+    plot = make_plot("rho-power-law", {"rho": 1.2, "T": 50})
+    assert plot.figure.axes[0].get_yscale() == "log"
+    assert "grows to 9.1e3" in plot.title
+    assert "after 50 steps" in plot.title
+
+
+def test_caption_numbers_come_from_the_result() -> None:
+    plot = make_plot("rho-power-law", {"rho": 0.9, "T": 100})
+    assert "2.7e-5" in plot.title  # 0.9**100
+    assert f"{sci(0.9**100)}" in plot.caption
+
+
+def test_residual_plot_never_claims_the_gradient_stays_at_one() -> None:
+    plot = make_plot("residual-paths", EXPERIMENTS["residual-paths"].defaults)
+    assert "can grow" in plot.caption
+    assert "stays at 1" not in plot.caption
+
+
+def test_plots_are_deterministic_bytes(draw_each_plot_once) -> None:
+    first = draw_each_plot_once("pascanu-bound", {"s": 0.9, "T": 30, "n": 8, "seed": 1})
+    second = draw_each_plot_once("pascanu-bound", {"s": 0.9, "T": 30, "n": 8, "seed": 1})
+    assert first.png == second.png
+    assert first.svg == second.svg
+
+
+def test_sci_formats_compactly() -> None:
+    assert sci(2.66e-5) == "2.7e-5"
+    assert sci(9100.0) == "9.1e3"
+    assert sci(2.29) == "2.29"
+    assert sci(0) == "0"
+    assert np.isfinite(float(sci(1.5e-300)))

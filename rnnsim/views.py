@@ -1,0 +1,112 @@
+"""Serving plots, and the lab: every experiment with its parameters in the reader's hands."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
+from .figures import PlotSpec, get_or_render, load_data, resolve
+from .forms import ExperimentForm
+from .models import RenderedPlot
+
+CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+YEAR = 365 * 24 * 3600
+
+
+@require_GET
+def plot_file(request: HttpRequest, key: str, digest: str, fmt: str) -> HttpResponse:
+    """A rendered plot by content hash: immutable, so browsers and proxies may keep it for a year."""
+    plot = RenderedPlot.objects.filter(key=key, status=RenderedPlot.Status.READY).first()
+    if plot is None or digest != (plot.png_digest if fmt == "png" else plot.svg_digest):
+        raise Http404("No such plot.")
+    if request.headers.get("If-None-Match") == f'"{digest}"':
+        response = HttpResponse(status=304)
+    else:
+        response = FileResponse(default_storage.open(plot.png_name if fmt == "png" else plot.svg_name, "rb"))
+        response["Content-Type"] = CONTENT_TYPES[fmt]
+    response["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response["ETag"] = f'"{digest}"'
+    return response
+
+
+def spec_or_error(name: str, params) -> PlotSpec | HttpResponse:
+    try:
+        return resolve(name, params)
+    except ParameterError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+
+
+def query_params(request: HttpRequest) -> dict[str, str]:
+    """Experiment parameters from the query string; the last value wins, as in the no-JS form."""
+    return {key: request.GET[key] for key in request.GET}
+
+
+@require_GET
+def lab_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "rnnsim/lab_index.html", {"experiments": EXPERIMENTS.values()})
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
+    try:
+        experiment = get_experiment(name)
+    except KeyError:
+        raise Http404("There is no experiment of that name.") from None
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = ExperimentForm(experiment, data, initial=experiment.defaults)
+    plot, status = None, 200
+    if data is not None and not form.is_valid():
+        status = 400
+    else:
+        spec = form.spec if data is not None else resolve(name)
+        if request.method == "POST":
+            return redirect(f"{reverse('lab-experiment', args=[name])}?{urlencode(spec.params)}")
+        plot = get_or_render(spec)
+    values = data if data is not None else experiment.defaults
+    fields = [
+        {"param": p, "value": values.get(p.name, p.default), "id": f"param-{p.name}"}
+        for p in experiment.params
+    ]
+    context = {
+        "experiment": experiment,
+        "form": form,
+        "fields": fields,
+        "plot": plot,
+        "query": urlencode(plot.params) if plot else "",
+    }
+    template_name = "rnnsim/lab_experiment.html"
+    if request.htmx:
+        template_name += "#lab-result"
+    return render(request, template_name, context, status=status)
+
+
+@require_GET
+def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """The numbers behind a lab plot, as CSV or JSON, with its claim, title and file URLs."""
+    spec = spec_or_error(name, query_params(request))
+    if isinstance(spec, HttpResponse):
+        if fmt == "json":
+            return JsonResponse({"error": spec.content.decode()}, status=400)
+        return spec
+    plot = get_or_render(spec)
+    data = load_data(plot)
+    if fmt == "json":
+        payload = data | {"alt": plot.alt, "png": plot.png_url, "svg": plot.svg_url}
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(data["columns"])
+    writer.writerows(data["rows"])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
