@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 
-from .models import Card, Deck
+from .models import Card, Deck, Review, Schedule
 
 
 class CardInline(admin.StackedInline):
@@ -11,10 +13,30 @@ class CardInline(admin.StackedInline):
 
 @admin.register(Deck)
 class DeckAdmin(admin.ModelAdmin):
-    list_display = ["title", "study_set", "slug"]
+    list_display = ["title", "study_set", "slug", "new_cards_per_day", "reviews_per_day", "desired_retention"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["study_set", "title", "slug", "description"]}),
+        ("Scheduling", {"fields": ["new_cards_per_day", "reviews_per_day", "desired_retention"]}),
+    ]
     inlines = [CardInline]
+
+
+class MoveForm(forms.Form):
+    deck = forms.ModelChoiceField(Deck.objects.all(), label="Deck")
+
+
+class TagForm(forms.Form):
+    tag = forms.SlugField(label="Tag", max_length=60)
+
+
+class CardActionForm(ActionForm, MoveForm, TagForm):
+    """The bulk actions' extra inputs beside the action menu: a deck to move to, a tag to add."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deck"].required = self.fields["tag"].required = False
 
 
 @admin.register(Card)
@@ -24,3 +46,66 @@ class CardAdmin(admin.ModelAdmin):
     search_fields = ["front", "back", "tags"]
     list_select_related = ["deck", "notes_section"]
     readonly_fields = ["guid"]
+    action_form = CardActionForm
+    actions = ["move_to_deck", "add_tag"]
+
+    @admin.action(description="Move the selected cards to the chosen deck")
+    def move_to_deck(self, request, queryset) -> None:
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "Choose a deck to move the cards to.", messages.ERROR)
+            return
+        deck = form.cleaned_data["deck"]
+        moved = queryset.update(deck=deck)
+        self.message_user(
+            request, f"Moved {moved} card{'s' if moved != 1 else ''} to {deck}.", messages.SUCCESS
+        )
+
+    @admin.action(description="Add the chosen tag to the selected cards")
+    def add_tag(self, request, queryset) -> None:
+        form = TagForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "Type a tag (letters, digits, - and _) to add.", messages.ERROR)
+            return
+        tag = form.cleaned_data["tag"]
+        changed = []
+        for card in queryset:
+            if tag not in card.tag_list:
+                card.tags = " ".join([*card.tag_list, tag])
+                changed.append(card)
+        Card.objects.bulk_update(changed, ["tags"])
+        self.message_user(
+            request,
+            f"Tagged {len(changed)} card{'s' if len(changed) != 1 else ''} “{tag}”.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The review log, for instructors; it is written by studying, never by hand."""
+
+    list_display = ["reviewed_at", "user", "card", "rating", "source", "was_new", "undone_at"]
+    list_filter = ["rating", "source", "card__deck"]
+    search_fields = ["user__username", "card__front"]
+    list_select_related = ["user", "card"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["user", "card", "state", "due", "stability", "difficulty"]
+    list_filter = ["state", "card__deck"]
+    search_fields = ["user__username", "card__front"]
+    list_select_related = ["user", "card"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

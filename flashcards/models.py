@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -23,6 +25,17 @@ class Deck(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
+    new_cards_per_day = models.PositiveIntegerField(
+        default=20, help_text="New cards a learner meets per day."
+    )
+    reviews_per_day = models.PositiveIntegerField(
+        default=200, help_text="Reviews a learner is shown per day."
+    )
+    desired_retention = models.FloatField(
+        default=0.9,
+        validators=[MinValueValidator(0.7), MaxValueValidator(0.99)],
+        help_text="The probability of recall FSRS schedules for (0.7 to 0.99).",
+    )
 
     class Meta:
         ordering = ["title"]
@@ -74,3 +87,81 @@ class Card(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return self.tags.split()
+
+
+class State(models.IntegerChoices):
+    """FSRS's card states; a card a learner has never studied has no schedule row at all ("new")."""
+
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class ScheduleQuerySet(models.QuerySet["Schedule"]):
+    def due_by(self, moment) -> ScheduleQuerySet:
+        return self.filter(due__lte=moment)
+
+
+class Schedule(models.Model):
+    """One learner's FSRS memory state for one card. All times are UTC."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_schedules"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="schedules")
+    state = models.PositiveSmallIntegerField(choices=State.choices)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+
+    objects = ScheduleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_schedule_per_learner_card")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.card}: {self.get_state_display()} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class Review(models.Model):
+    """The review log: one row per rating, appended and never edited, except to mark it undone.
+
+    It keeps the schedule as it was before the rating, so "undo" can restore it exactly.
+    """
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1
+        HARD = 2
+        GOOD = 3
+        EASY = 4
+
+    class Source(models.TextChoices):
+        STUDY = "study"
+        QUIZ = "quiz", "wrong quiz answer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_reviews")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField(db_index=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.STUDY)
+    was_new = models.BooleanField(help_text="The learner met this card for the first time.")
+    state_before = models.PositiveSmallIntegerField(choices=State.choices, null=True, blank=True)
+    step_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability_before = models.FloatField(null=True, blank=True)
+    difficulty_before = models.FloatField(null=True, blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    last_review_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        indexes = [models.Index(fields=["user", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user} rated {self.card} {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+        )

@@ -1,16 +1,23 @@
-"""Deck pages: every deck, and one deck's cards with search."""
+"""Deck pages: browse and search, study with FSRS, cram without a schedule, and statistics."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from rnnsim.figures import attach_plots
 
-from .models import Deck
+from . import scheduling, statistics
+from .models import Card, Deck, Review
+
+MAX_ANSWER_MS = 60_000  # as in Anki: a card left open longer counts as one minute
 
 
 @require_GET
@@ -33,4 +40,134 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         template_name += "#card-list"
     context = {"deck": deck, "cards": cards, "query": query, "total": deck.cards.count()}
+    if request.user.is_authenticated:
+        context["counts"] = scheduling.counts(deck, request.user, timezone.now())
     return render(request, template_name, context)
+
+
+def study_context(request: HttpRequest, deck: Deck, card: Card | None, *, show_back: bool) -> dict:
+    now = timezone.now()
+    counts = scheduling.counts(deck, request.user, now)
+    done_today = Review.objects.filter(
+        user=request.user,
+        card__deck=deck,
+        reviewed_at__gte=scheduling.start_of_day(now),
+        undone_at__isnull=True,
+    ).count()
+    context = {
+        "deck": deck,
+        "card": card,
+        "show_back": show_back,
+        "counts": counts,
+        "done_today": done_today,
+        "session_total": done_today + counts.remaining,
+        "shown_at": int(now.timestamp() * 1000),
+        "can_undo": Review.objects.filter(
+            user=request.user, card__deck=deck, undone_at__isnull=True
+        ).exists(),
+    }
+    if card is not None and show_back:
+        attach_plots([card])
+        intervals = scheduling.next_intervals(deck, card, request.user, now)
+        context["ratings"] = [
+            (rating, rating.label, scheduling.format_interval(intervals[rating])) for rating in Review.Rating
+        ]
+    return context
+
+
+def render_study(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    template_name = "flashcards/study.html" + ("#study-card" if request.htmx else "")
+    return render(request, template_name, context, status=status)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def study(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    card = scheduling.next_card(deck, request.user, timezone.now())
+    return render_study(request, study_context(request, deck, card, show_back=False))
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def study_answer(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    card = get_object_or_404(deck.cards, pk=card_id)
+    return render_study(request, study_context(request, deck, card, show_back=True))
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def study_rate(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    card = get_object_or_404(deck.cards, pk=card_id)
+    try:
+        rating = Review.Rating(int(request.POST.get("rating", "")))
+    except ValueError:
+        context = study_context(request, deck, card, show_back=True)
+        context["error"] = "Rate the card with Again (1), Hard (2), Good (3) or Easy (4)."
+        return render_study(request, context, status=400)
+    now = timezone.now()
+    scheduling.review(
+        user=request.user, card=card, rating=rating, now=now, duration_ms=answer_duration(request, now)
+    )
+    if not request.htmx:
+        return redirect("deck-study", deck.slug)
+    next_up = scheduling.next_card(deck, request.user, now)
+    return render_study(request, study_context(request, deck, next_up, show_back=False))
+
+
+def answer_duration(request: HttpRequest, now: datetime) -> int | None:
+    """Time from showing the front to rating, from the timestamp the page carried; None if absent."""
+    try:
+        shown = datetime.fromtimestamp(int(request.POST["shown_at"]) / 1000, tz=UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
+    elapsed = int((now - shown).total_seconds() * 1000)
+    return min(max(elapsed, 0), MAX_ANSWER_MS)
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def study_undo(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    undone = scheduling.undo_last(user=request.user, deck=deck, now=timezone.now())
+    if not request.htmx:
+        if undone is None:
+            return redirect("deck-study", deck.slug)
+        return redirect("deck-study-answer", deck.slug, undone.card_id)
+    card = undone.card if undone else scheduling.next_card(deck, request.user, timezone.now())
+    return render_study(request, study_context(request, deck, card, show_back=undone is not None))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def cram(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every card in order, front then back, without touching anybody's schedule."""
+    deck = get_object_or_404(Deck, slug=slug)
+    cards = list(deck.cards.order_by("id").values_list("id", flat=True))
+    if not cards:
+        raise Http404("This deck has no cards.")
+    try:
+        position = min(max(int(request.GET.get("n", "1")), 1), len(cards))
+    except ValueError:
+        position = 1
+    card = deck.cards.select_related("notes_section__study_set").get(pk=cards[position - 1])
+    show_back = request.GET.get("side") == "back"
+    if show_back:
+        attach_plots([card])
+    context = {"deck": deck, "card": card, "position": position, "total": len(cards), "show_back": show_back}
+    template_name = "flashcards/cram.html" + ("#cram-card" if request.htmx else "")
+    return render(request, template_name, context)
+
+
+@require_GET
+@login_required
+def deck_stats(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    context = {"deck": deck, **statistics.deck_statistics(deck, request.user, timezone.now())}
+    return render(request, "flashcards/stats.html", context)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from .models import Answer, Attempt, Choice, Question, Quiz
+from .signals import answer_recorded
 
 
 @transaction.atomic
@@ -49,6 +50,7 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> tu
     except IntegrityError:
         return Answer.objects.get(attempt=attempt, question=question), False
     Attempt.objects.filter(pk=attempt.pk).update(correct_count=F("correct_count") + int(answer.is_correct))
+    answer_recorded.send(sender=Answer, answer=answer)
     if attempt.answers.count() == attempt.question_count:
         Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=answer.answered_at)
     attempt.refresh_from_db(fields=["correct_count", "finished_at"])

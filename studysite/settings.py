@@ -173,6 +173,9 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
+FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

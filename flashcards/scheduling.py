@@ -1,0 +1,238 @@
+"""FSRS spaced repetition: what to study next, what a rating does, and how to undo it.
+
+The fsrs package does the scheduling; this module keeps its state per learner and card, enforces
+the deck's daily limits, and logs every rating. Every time is timezone-aware UTC, and a "day" is a
+UTC calendar day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import fsrs
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+
+from quizzes.signals import answer_recorded
+
+from .models import Card, Deck, Review, Schedule, State
+
+
+def utc(moment: datetime) -> datetime:
+    """Any aware datetime as UTC; a naive one is a programming error, not something to guess about."""
+    if moment.tzinfo is None:
+        raise ValueError("scheduling needs timezone-aware datetimes")
+    return moment.astimezone(UTC)
+
+
+def start_of_day(moment: datetime) -> datetime:
+    return datetime.combine(utc(moment).date(), time.min, tzinfo=UTC)
+
+
+def scheduler_for(deck: Deck, *, fuzzing: bool | None = None) -> fsrs.Scheduler:
+    """The deck's FSRS scheduler; intervals are fuzzed as in Anki unless settings.FSRS_FUZZING is off."""
+    return fsrs.Scheduler(
+        desired_retention=deck.desired_retention,
+        enable_fuzzing=settings.FSRS_FUZZING if fuzzing is None else fuzzing,
+    )
+
+
+def to_fsrs(card: Card, schedule: Schedule | None, now: datetime) -> fsrs.Card:
+    if schedule is None:
+        return fsrs.Card(card_id=card.pk, due=now)
+    return fsrs.Card(
+        card_id=card.pk,
+        state=fsrs.State(schedule.state),
+        step=schedule.step,
+        stability=schedule.stability,
+        difficulty=schedule.difficulty,
+        due=utc(schedule.due),
+        last_review=utc(schedule.last_review) if schedule.last_review else None,
+    )
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    new: int  # never studied
+    learning: int  # in learning or relearning
+    learning_due: int  # of those, due within the learn-ahead window
+    due: int  # review cards due today
+    new_today: int  # new cards still allowed today
+    reviews_today: int  # reviews still allowed today
+
+    @property
+    def new_left(self) -> int:
+        return min(self.new, self.new_today)
+
+    @property
+    def due_left(self) -> int:
+        return min(self.due, self.reviews_today)
+
+    @property
+    def remaining(self) -> int:
+        """Cards the study session will still show now."""
+        return self.learning_due + self.due_left + self.new_left
+
+
+def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
+    now = utc(now)
+    day_end = start_of_day(now) + timedelta(days=1)
+    schedules = Schedule.objects.filter(user=user, card__deck=deck)
+    studied = schedules.count()
+    learning = schedules.filter(state__in=[State.LEARNING, State.RELEARNING])
+    done_today = Review.objects.filter(
+        user=user, card__deck=deck, reviewed_at__gte=start_of_day(now), undone_at__isnull=True, source="study"
+    )
+    return DeckCounts(
+        new=deck.cards.count() - studied,
+        learning=learning.count(),
+        due=schedules.filter(state=State.REVIEW, due__lt=day_end).count(),
+        new_today=max(deck.new_cards_per_day - done_today.filter(was_new=True).count(), 0),
+        reviews_today=max(
+            deck.reviews_per_day - done_today.filter(was_new=False, state_before=State.REVIEW).count(), 0
+        ),
+        learning_due=learning.filter(due__lte=now + LEARN_AHEAD).count(),
+    )
+
+
+LEARN_AHEAD = timedelta(minutes=20)  # as in Anki: a learning card due within 20 minutes is shown now
+
+
+def next_card(deck: Deck, user: AbstractBaseUser, now: datetime) -> Card | None:
+    """Learning cards due now, then reviews due today, then new cards within the daily limits, and
+    only when nothing else is left, learning cards due within the next 20 minutes (Anki's order)."""
+    now = utc(now)
+    allowance = counts(deck, user, now)
+    schedules = Schedule.objects.filter(user=user, card__deck=deck).select_related("card")
+    learning = schedules.filter(state__in=[State.LEARNING, State.RELEARNING]).order_by("due")
+    if (schedule := learning.filter(due__lte=now).first()) is not None:
+        return schedule.card
+    if allowance.reviews_today:
+        day_end = start_of_day(now) + timedelta(days=1)
+        if (
+            schedule := schedules.filter(state=State.REVIEW, due__lt=day_end).order_by("due").first()
+        ) is not None:
+            return schedule.card
+    if allowance.new_today and (card := deck.cards.exclude(schedules__user=user).order_by("id").first()):
+        return card
+    if (schedule := learning.filter(due__lte=now + LEARN_AHEAD).first()) is not None:
+        return schedule.card
+    return None
+
+
+def next_intervals(deck: Deck, card: Card, user: AbstractBaseUser, now: datetime) -> dict[int, timedelta]:
+    """What each rating would do, for the button labels ("10m", "1d")."""
+    now = utc(now)
+    scheduler = scheduler_for(deck, fuzzing=False)  # labels show the unfuzzed interval, as Anki's do
+    current = to_fsrs(card, Schedule.objects.filter(user=user, card=card).first(), now)
+    return {
+        rating: scheduler.review_card(current, fsrs.Rating(rating), now)[0].due - now
+        for rating in Review.Rating
+    }
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki's short labels: 45s, 10m, 3h, 4d, 2.1mo, 1.3y."""
+    seconds = max(delta.total_seconds(), 0)
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    if seconds < 86400:
+        return f"{seconds / 3600:.0f}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{days:.0f}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+@transaction.atomic
+def review(
+    *,
+    user: AbstractBaseUser,
+    card: Card,
+    rating: int,
+    now: datetime,
+    duration_ms: int | None = None,
+    source: str = Review.Source.STUDY,
+) -> Review:
+    """Apply one rating through FSRS, save the new schedule and append the log entry."""
+    now = utc(now)
+    rating = Review.Rating(rating)
+    schedule = Schedule.objects.select_for_update().filter(user=user, card=card).first()
+    before = to_fsrs(card, schedule, now)
+    after, _ = scheduler_for(card.deck).review_card(before, fsrs.Rating(rating), now, duration_ms)
+    log = Review(
+        user=user,
+        card=card,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        source=source,
+        was_new=schedule is None,
+        due_after=after.due,
+    )
+    if schedule is not None:
+        log.state_before, log.step_before = schedule.state, schedule.step
+        log.stability_before, log.difficulty_before = schedule.stability, schedule.difficulty
+        log.due_before, log.last_review_before = schedule.due, schedule.last_review
+    else:
+        schedule = Schedule(user=user, card=card)
+    schedule.state, schedule.step = int(after.state), after.step
+    schedule.stability, schedule.difficulty = after.stability, after.difficulty
+    schedule.due, schedule.last_review = after.due, after.last_review
+    schedule.full_clean(validate_unique=False)
+    schedule.save()
+    log.save()
+    return log
+
+
+@transaction.atomic
+def undo_last(*, user: AbstractBaseUser, deck: Deck, now: datetime) -> Review | None:
+    """Restore the schedule from before the learner's last study rating in this deck."""
+    last = (
+        Review.objects.select_for_update()
+        .filter(user=user, card__deck=deck, undone_at__isnull=True, source=Review.Source.STUDY)
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    if last is None:
+        return None
+    if last.was_new:
+        Schedule.objects.filter(user=user, card=last.card).delete()
+    else:
+        Schedule.objects.filter(user=user, card=last.card).update(
+            state=last.state_before,
+            step=last.step_before,
+            stability=last.stability_before,
+            difficulty=last.difficulty_before,
+            due=last.due_before,
+            last_review=last.last_review_before,
+        )
+    last.undone_at = utc(now)
+    last.save(update_fields=["undone_at"])
+    return last
+
+
+def relearn_section(*, user: AbstractBaseUser, section_id: int, now: datetime) -> int:
+    """A wrong quiz answer: the section's cards are rated Again and become due now. Returns how many."""
+    now = utc(now)
+    cards = Card.objects.filter(notes_section_id=section_id).select_related("deck")
+    for card in cards:
+        review(user=user, card=card, rating=Review.Rating.AGAIN, now=now, source=Review.Source.QUIZ)
+    Schedule.objects.filter(Q(user=user) & Q(card__in=cards)).update(due=now)
+    return len(cards)
+
+
+@receiver(answer_recorded)
+def relearn_after_wrong_answer(sender, *, answer, **kwargs) -> None:
+    """Quiz results feed the schedule: a wrong answer brings the section's cards back now."""
+    attempt, question = answer.attempt, answer.question
+    if not answer.is_correct and attempt.user_id is not None and question.notes_section_id is not None:
+        relearn_section(user=attempt.user, section_id=question.notes_section_id, now=answer.answered_at)

@@ -1,0 +1,111 @@
+"""Study, cram and statistics pages over HTTP, with and without htmx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from flashcards.models import Review, Schedule
+
+from .makers import make_deck, make_user
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def no_fuzz(settings) -> None:
+    settings.FSRS_FUZZING = False
+
+
+@pytest.fixture
+def learner(client: Client):
+    user = make_user()
+    client.force_login(user)
+    return user
+
+
+def test_anonymous_visitors_can_cram_but_not_study(client: Client) -> None:
+    deck = make_deck(cards=2)
+    response = client.get(reverse("deck-study", args=[deck.slug]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    cram = client.get(reverse("deck-cram", args=[deck.slug]))
+    assert cram.status_code == 200
+    assert "Front 0" in cram.content.decode()
+    back = client.get(reverse("deck-cram", args=[deck.slug]), {"n": "2", "side": "back"}).content.decode()
+    assert "Back 1" in back
+    assert "Back to the deck" in back
+    assert not Schedule.objects.exists()
+
+
+def test_study_shows_the_front_then_the_back_with_intervals(client: Client, learner) -> None:
+    deck = make_deck(cards=2)
+    html = client.get(reverse("deck-study", args=[deck.slug])).content.decode()
+    assert "Front 0" in html
+    assert "Back 0" not in html
+    card_id = int(re.search(r"study/cards/(\d+)/", html).group(1))
+    back = client.get(reverse("deck-study-answer", args=[deck.slug, card_id]), headers=HTMX).content.decode()
+    assert back.lstrip().startswith('<section id="study-card"')
+    assert "Back 0" in back
+    assert re.findall(r'rating-interval">([^<]+)', back) == ["1m", "6m", "10m", "8d"]
+
+
+def test_rating_reschedules_and_htmx_returns_the_next_front(client: Client, learner) -> None:
+    deck = make_deck(cards=2)
+    first = deck.cards.order_by("id").first()
+    response = client.post(
+        reverse("deck-study-rate", args=[deck.slug, first.pk]), {"rating": "4"}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert "Front 1" in html
+    assert Schedule.objects.get(user=learner, card=first).state == 2
+    redirect = client.post(
+        reverse("deck-study-rate", args=[deck.slug, deck.cards.last().pk]), {"rating": "3"}
+    )
+    assert redirect.status_code == 302
+
+
+@pytest.mark.parametrize("rating", ["", "0", "5", "good", "9" * 40])
+def test_bad_rating_is_a_400_and_changes_nothing(client: Client, learner, rating) -> None:
+    deck = make_deck(cards=1)
+    card = deck.cards.get()
+    response = client.post(reverse("deck-study-rate", args=[deck.slug, card.pk]), {"rating": rating})
+    assert response.status_code == 400
+    assert "Again (1), Hard (2), Good (3) or Easy (4)" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_a_card_of_another_deck_is_404(client: Client, learner) -> None:
+    deck, other = make_deck(cards=1), make_deck(cards=1)
+    foreign = other.cards.get()
+    assert client.get(reverse("deck-study-answer", args=[deck.slug, foreign.pk])).status_code == 404
+    assert (
+        client.post(reverse("deck-study-rate", args=[deck.slug, foreign.pk]), {"rating": "3"}).status_code
+        == 404
+    )
+
+
+def test_undo_brings_the_card_back(client: Client, learner) -> None:
+    deck = make_deck(cards=2)
+    first = deck.cards.order_by("id").first()
+    client.post(reverse("deck-study-rate", args=[deck.slug, first.pk]), {"rating": "4"})
+    response = client.post(reverse("deck-study-undo", args=[deck.slug]), headers=HTMX)
+    html = response.content.decode()
+    assert "Back 0" in html  # the undone card, answer side, ready to be rated again
+    assert not Schedule.objects.exists()
+
+
+def test_deck_page_counts_and_stats_page(client: Client, learner) -> None:
+    deck = make_deck(cards=4)
+    card = deck.cards.first()
+    client.post(reverse("deck-study-rate", args=[deck.slug, card.pk]), {"rating": "1"})
+    html = client.get(reverse("deck-detail", args=[deck.slug])).content.decode()
+    assert "<dt>New</dt><dd>3</dd>" in html
+    assert "<dt>Learning</dt><dd>1</dd>" in html
+    stats = client.get(reverse("deck-stats", args=[deck.slug])).content.decode()
+    assert "Reviews per day: 1 in all" in stats
+    assert stats.count('class="bar"') == 60
