@@ -1,7 +1,13 @@
+import io
+import json
+import zipfile
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.http import HttpResponse
 
+from . import exporting
 from .models import Card, Deck, Review, Schedule
 
 
@@ -21,6 +27,33 @@ class DeckAdmin(admin.ModelAdmin):
         ("Scheduling", {"fields": ["new_cards_per_day", "reviews_per_day", "desired_retention"]}),
     ]
     inlines = [CardInline]
+    actions = ["export_anki", "export_json"]
+
+    @admin.action(description="Export the selected decks as Anki packages (.apkg, in a zip)")
+    def export_anki(self, request, queryset) -> HttpResponse:
+        return zipped(
+            {f"{deck.slug}.apkg": exporting.export_apkg(deck) for deck in queryset}, "decks-anki.zip"
+        )
+
+    @admin.action(description="Export the selected decks as StudySite JSON (in a zip)")
+    def export_json(self, request, queryset) -> HttpResponse:
+        files = {
+            f"{deck.slug}.json": json.dumps(
+                exporting.export_json(deck), indent=2, ensure_ascii=False
+            ).encode()
+            for deck in queryset
+        }
+        return zipped(files, "decks-json.zip")
+
+
+def zipped(files: dict[str, bytes], name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, content in files.items():
+            archive.writestr(filename, content)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 class MoveForm(forms.Form):

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from rnnsim.figures import attach_plots
 
-from . import scheduling, statistics
+from . import exporting, importing, scheduling, statistics
 from .models import Card, Deck, Review
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="JSON from StudySite, CSV (front,back,tags,guid) or Quizlet TSV; at most 5 MiB."
+    )
+    format = forms.ChoiceField(choices=[("json", "StudySite JSON"), ("csv", "CSV"), ("tsv", "TSV (Quizlet)")])
+    deck = forms.ModelChoiceField(
+        Deck.objects.all(),
+        required=False,
+        help_text="For CSV and TSV: the deck to import into. JSON names its own.",
+    )
+
 
 MAX_ANSWER_MS = 60_000  # as in Anki: a card left open longer counts as one minute
 
@@ -171,3 +188,51 @@ def deck_stats(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
     context = {"deck": deck, **statistics.deck_statistics(deck, request.user, timezone.now())}
     return render(request, "flashcards/stats.html", context)
+
+
+EXPORTS = {
+    "json": (
+        "application/json",
+        lambda deck: json.dumps(exporting.export_json(deck), indent=2, ensure_ascii=False),
+    ),
+    "csv": ("text/csv; charset=utf-8", exporting.export_csv),
+    "tsv": ("text/tab-separated-values; charset=utf-8", exporting.export_tsv),
+    "apkg": ("application/octet-stream", exporting.export_apkg),
+}
+
+
+@require_GET
+def deck_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Download a deck as JSON (lossless), CSV, Quizlet TSV or an Anki package."""
+    deck = get_object_or_404(Deck, slug=slug)
+    content_type, export = EXPORTS[fmt]
+    response = HttpResponse(export(deck), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{deck.slug}.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_member_required
+def deck_import(request: HttpRequest) -> HttpResponse:
+    """Instructors import a deck file; a bad file is reported line by line and changes nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = importing.import_deck(
+                    upload.read(importing.MAX_BYTES + 1),
+                    fmt=form.cleaned_data["format"],
+                    deck=form.cleaned_data["deck"],
+                )
+            except importing.ImportRejected as error:
+                form.add_error("file", error.problems)
+            else:
+                messages.success(
+                    request,
+                    f"Imported into {result.deck}: {result.created} new cards, {result.updated} updated.",
+                )
+                return redirect(result.deck)
+        status = 400
+    return render(request, "flashcards/import.html", {"form": form}, status=status)

@@ -66,3 +66,18 @@ def test_deck_admin_has_scheduling_settings_and_cards_inline(staff_client: Clien
     html = staff_client.get(reverse("admin:flashcards_deck_change", args=[deck.pk])).content.decode()
     for field in ("new_cards_per_day", "reviews_per_day", "desired_retention", "cards-0-front"):
         assert f'name="{field}"' in html
+
+
+def test_admin_exports_selected_decks_as_a_zip(staff_client: Client) -> None:
+    import io
+    import zipfile
+
+    decks = [make_deck(cards=1), make_deck(cards=2)]
+    for action, ext in (("export_anki", "apkg"), ("export_json", "json")):
+        response = staff_client.post(
+            reverse("admin:flashcards_deck_changelist"),
+            {"action": action, "_selected_action": [d.pk for d in decks]},
+        )
+        assert response["Content-Type"] == "application/zip"
+        names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+        assert sorted(names) == sorted(f"{d.slug}.{ext}" for d in decks)

@@ -1,0 +1,171 @@
+"""Decks out of StudySite: lossless JSON, CSV, Quizlet-style TSV, and Anki packages with plots.
+
+Every format keeps each card's GUID, so importing the same file again (here or into Anki) updates
+cards instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tempfile
+from pathlib import Path
+
+import genanki
+from django.core.files.storage import default_storage
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from rnnsim.figures import get_or_render, spec_from_json
+from studysite.rendering import sanitise
+
+from .models import Card, Deck
+
+FORMAT = "studysite-deck"
+VERSION = 1
+ANKI_MODEL_NAME = "StudySite basic (front/back)"
+
+
+def stable_id(*parts: str) -> int:
+    """A 31-bit id that is the same on every export: Anki keys models and decks by these."""
+    return int(hashlib.sha256(":".join(parts).encode()).hexdigest()[:8], 16) >> 1
+
+
+def cards_of(deck: Deck) -> list[Card]:
+    return list(deck.cards.select_related("notes_section").order_by("id"))
+
+
+def export_study_set(deck: Deck) -> dict | None:
+    study_set = deck.study_set
+    if study_set is None:
+        return None
+    return {
+        "title": study_set.title,
+        "slug": study_set.slug,
+        "description": study_set.description,
+        "sections": [
+            {"order": s.order, "title": s.title, "anchor": s.anchor, "body": s.body}
+            for s in study_set.note_sections.all()
+        ],
+    }
+
+
+def export_json(deck: Deck) -> dict:
+    """Everything needed to recreate the deck and its cards exactly, in another database."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "study_set": export_study_set(deck),
+        "deck": {
+            "title": deck.title,
+            "slug": deck.slug,
+            "description": deck.description,
+            "new_cards_per_day": deck.new_cards_per_day,
+            "reviews_per_day": deck.reviews_per_day,
+            "desired_retention": deck.desired_retention,
+        },
+        "cards": [
+            {
+                "guid": card.guid,
+                "front": card.front,
+                "back": card.back,
+                "tags": card.tag_list,
+                "plot": card.plot,
+                "notes_section": card.notes_section.anchor if card.notes_section else None,
+            }
+            for card in cards_of(deck)
+        ],
+    }
+
+
+def export_csv(deck: Deck) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["front", "back", "tags", "guid"])
+    for card in cards_of(deck):
+        writer.writerow([card.front, card.back, card.tags, card.guid])
+    return buffer.getvalue()
+
+
+def escape_tsv(text: str) -> str:
+    """Quizlet reads one card per line and a tab between term and definition, so escape both."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def export_tsv(deck: Deck) -> str:
+    return "".join(f"{escape_tsv(card.front)}\t{escape_tsv(card.back)}\n" for card in cards_of(deck))
+
+
+def _anki_math_rule(*, display: bool):
+    def render(self, tokens, idx, options, env) -> str:
+        latex = tokens[idx].content.strip().replace("<", "&lt;").replace(">", "&gt;")
+        return f"\\[{latex}\\]" if display else f"\\({latex}\\)"
+
+    return render
+
+
+def _anki_markdown() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser.use(dollarmath_plugin, double_inline=True)
+    parser.add_render_rule("math_inline", _anki_math_rule(display=False))
+    parser.add_render_rule("math_inline_double", _anki_math_rule(display=True))
+    parser.add_render_rule("math_block", _anki_math_rule(display=True))
+    return parser
+
+
+ANKI_MARKDOWN = _anki_markdown()
+
+
+def anki_html(text: str) -> str:
+    """Markdown to sanitised HTML with LaTeX left for Anki's MathJax, between \\( \\) and \\[ \\]."""
+    return str(sanitise(ANKI_MARKDOWN.render(text))).strip()
+
+
+def anki_model() -> genanki.Model:
+    return genanki.Model(
+        stable_id("studysite", "model", ANKI_MODEL_NAME),
+        ANKI_MODEL_NAME,
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}',
+            }
+        ],
+        css=".card { font-family: sans-serif; font-size: 20px; text-align: left; } img { max-width: 100%; }",
+    )
+
+
+def export_apkg(deck: Deck) -> bytes:
+    """An Anki package: notes keyed by GUID, tags kept, plots as media files referenced by name."""
+    model = anki_model()
+    package_deck = genanki.Deck(stable_id("studysite", "deck", deck.slug), deck.title)
+    with tempfile.TemporaryDirectory() as workdir:
+        media = []
+        for card in cards_of(deck):
+            back = anki_html(card.back)
+            spec = spec_from_json(card.plot)
+            if spec is not None:
+                plot = get_or_render(spec)
+                name = f"studysite-{plot.key[:16]}.png"
+                path = Path(workdir) / name
+                if not path.exists():
+                    with default_storage.open(plot.png_name, "rb") as source:
+                        path.write_bytes(source.read())
+                    media.append(str(path))
+                back += f'<p><img src="{name}" alt="{escape_attribute(plot.alt)}"></p>'
+            package_deck.add_note(
+                genanki.Note(
+                    model=model, fields=[anki_html(card.front), back], tags=card.tag_list, guid=card.guid
+                )
+            )
+        output = Path(workdir) / "deck.apkg"
+        genanki.Package(package_deck, media_files=media).write_to_file(str(output))
+        return output.read_bytes()
+
+
+def escape_attribute(text: str) -> str:
+    return re.sub(r'["<>&]', lambda m: {"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;"}[m[0]], text)

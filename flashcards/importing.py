@@ -1,0 +1,258 @@
+"""Decks into StudySite from JSON (lossless), CSV or TSV: validated whole, saved in one transaction.
+
+A bad file changes nothing, and every problem is reported with its line (or card number) and field.
+Cards are matched by GUID, so importing the same file twice updates instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rnnsim.core.experiments import ParameterError
+from rnnsim.figures import spec_from_json
+from studysite.models import NoteSection, StudySet
+
+from .exporting import FORMAT
+from .models import Card, Deck
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_CARDS = 10_000
+FORMATS = ("json", "csv", "tsv")
+
+
+class ImportRejected(ValueError):
+    """The file cannot be imported; ``problems`` lists every reason, each naming its place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Row:
+    where: str  # "line 4" or "card 3"
+    front: str
+    back: str
+    tags: str = ""
+    guid: str = ""
+    plot: object = None
+    notes_section: str | None = None
+
+
+@dataclass
+class Parsed:
+    rows: list[Row]
+    deck: dict | None = None
+    study_set: dict | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    deck: Deck
+    created: int
+    updated: int
+
+
+def decode(content: bytes) -> str:
+    if len(content) > MAX_BYTES:
+        raise ImportRejected(
+            [f"The file is {len(content) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB."]
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected([f"The file is not UTF-8 text: byte {error.start} cannot be decoded."]) from None
+
+
+def unescape_tsv(text: str) -> str:
+    out, chars = [], iter(text)
+    for char in chars:
+        if char == "\\":
+            nxt = next(chars, "")
+            out.append({"t": "\t", "n": "\n", "\\": "\\"}.get(nxt, "\\" + nxt))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def parse_tsv(text: str) -> Parsed:
+    parsed = Parsed(rows=[])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue  # blank lines, and Anki's "#separator:tab" style headers
+        parts = line.split("\t")
+        if len(parts) != 2:
+            parsed.problems.append(
+                f"line {number}: expected a term, one tab and a definition; found {len(parts)} fields"
+            )
+            continue
+        parsed.rows.append(Row(f"line {number}", unescape_tsv(parts[0]), unescape_tsv(parts[1])))
+    return parsed
+
+
+def parse_csv(text: str) -> Parsed:
+    parsed = Parsed(rows=[])
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as error:
+        raise ImportRejected([f"line 1: not valid CSV ({error})"]) from None
+    if header[:2] != ["front", "back"] or not set(header) <= {"front", "back", "tags", "guid"}:
+        raise ImportRejected(
+            [f"line 1: the header must be front,back[,tags][,guid]; found {','.join(header) or 'nothing'}"]
+        )
+    try:
+        for values in reader:
+            number = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                parsed.problems.append(f"line {number}: expected {len(header)} columns, found {len(values)}")
+                continue
+            record = dict(zip(header, values, strict=True))
+            parsed.rows.append(
+                Row(
+                    f"line {number}",
+                    record["front"],
+                    record["back"],
+                    record.get("tags", ""),
+                    record.get("guid", ""),
+                )
+            )
+    except csv.Error as error:
+        parsed.problems.append(f"line {reader.line_num}: not valid CSV ({error})")
+    return parsed
+
+
+def parse_json(text: str) -> Parsed:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRejected([f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportRejected([f'the file is not a StudySite deck: "format" must be "{FORMAT}"'])
+    deck, cards = data.get("deck"), data.get("cards")
+    if not isinstance(deck, dict) or not isinstance(cards, list):
+        raise ImportRejected(['a deck file needs a "deck" object and a "cards" list'])
+    parsed = Parsed(rows=[], deck=deck, study_set=data.get("study_set"))
+    for number, card in enumerate(cards, start=1):
+        if not isinstance(card, dict):
+            parsed.problems.append(f"card {number}: must be an object")
+            continue
+        tags = card.get("tags", [])
+        parsed.rows.append(
+            Row(
+                f"card {number}",
+                card.get("front", ""),
+                card.get("back", ""),
+                " ".join(tags) if isinstance(tags, list) else str(tags),
+                card.get("guid") or "",
+                card.get("plot"),
+                card.get("notes_section"),
+            )
+        )
+    return parsed
+
+
+PARSERS = {"json": parse_json, "csv": parse_csv, "tsv": parse_tsv}
+
+
+def import_deck(content: bytes, *, fmt: str, deck: Deck | None = None) -> ImportResult:
+    """Import a file into ``deck`` (CSV, TSV) or into the deck the file describes (JSON)."""
+    if fmt not in PARSERS:
+        raise ImportRejected([f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"])
+    parsed = PARSERS[fmt](decode(content))
+    if len(parsed.rows) > MAX_CARDS:
+        raise ImportRejected([f"the file has {len(parsed.rows)} cards; the limit is {MAX_CARDS}"])
+    if parsed.deck is None and deck is None:
+        raise ImportRejected([f"a {fmt.upper()} file has no deck of its own: choose the deck to import into"])
+    problems = parsed.problems + [p for row in parsed.rows for p in row_problems(row)]
+    if problems:
+        raise ImportRejected(problems)
+    try:
+        with transaction.atomic():
+            return save(parsed, deck)
+    except ValidationError as error:
+        raise ImportRejected(error.messages) from None
+
+
+def row_problems(row: Row) -> list[str]:
+    problems = []
+    for name in ("front", "back", "tags", "guid"):
+        if not isinstance(getattr(row, name), str):
+            problems.append(f"{row.where}, field {name}: must be text")
+    if isinstance(row.front, str) and not row.front.strip():
+        problems.append(f"{row.where}, field front: is empty")
+    if isinstance(row.back, str) and not row.back.strip():
+        problems.append(f"{row.where}, field back: is empty")
+    try:
+        spec_from_json(row.plot)
+    except ParameterError as error:
+        problems.append(f"{row.where}, field plot: {error}")
+    return problems
+
+
+def save(parsed: Parsed, deck: Deck | None) -> ImportResult:
+    study_set = save_study_set(parsed.study_set) if parsed.study_set else None
+    if parsed.deck is not None:
+        fields = {
+            k: parsed.deck[k]
+            for k in ("title", "description", "new_cards_per_day", "reviews_per_day", "desired_retention")
+            if k in parsed.deck
+        }
+        deck = Deck.objects.filter(slug=parsed.deck.get("slug")).first() or Deck(slug=parsed.deck.get("slug"))
+        for name, value in fields.items():
+            setattr(deck, name, value)
+        if study_set is not None:
+            deck.study_set = study_set
+        checked(deck, "deck")
+    sections = (
+        {s.anchor: s for s in NoteSection.objects.filter(study_set=deck.study_set)} if deck.study_set else {}
+    )
+    existing = {c.guid: c for c in Card.objects.filter(guid__in=[r.guid for r in parsed.rows if r.guid])}
+    created = updated = 0
+    for row in parsed.rows:
+        card = existing.get(row.guid) or Card(**({"guid": row.guid} if row.guid else {}))
+        is_new = card.pk is None
+        card.deck, card.front, card.back, card.tags = deck, row.front, row.back, " ".join(row.tags.split())
+        if parsed.deck is not None:  # JSON carries these; CSV and TSV leave them as they are
+            card.plot = row.plot or None
+            card.notes_section = sections.get(row.notes_section) if row.notes_section else None
+        checked(card, row.where)
+        created += is_new
+        updated += not is_new
+    return ImportResult(deck=deck, created=created, updated=updated)
+
+
+def save_study_set(data: dict) -> StudySet:
+    study_set = StudySet.objects.filter(slug=data.get("slug")).first() or StudySet(slug=data.get("slug"))
+    study_set.title, study_set.description = data.get("title", ""), data.get("description", "")
+    checked(study_set, "study set")
+    for number, section in enumerate(data.get("sections", []), start=1):
+        note = NoteSection.objects.filter(study_set=study_set, anchor=section.get("anchor")).first()
+        note = note or NoteSection(study_set=study_set, anchor=section.get("anchor"))
+        note.order, note.title, note.body = (
+            section.get("order"),
+            section.get("title", ""),
+            section.get("body", ""),
+        )
+        checked(note, f"section {number}")
+    return study_set
+
+
+def checked(obj, where: str) -> None:
+    """Validate a row as the admin would, naming where it came from, then save it."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise ValidationError(
+            [f"{where}, field {name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
+        ) from None
+    obj.save()
