@@ -1,11 +1,11 @@
-import io
 import json
-import zipfile
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.http import HttpResponse
+
+from studysite.downloads import zipped
 
 from . import exporting
 from .models import Card, Deck, Review, Schedule
@@ -44,16 +44,6 @@ class DeckAdmin(admin.ModelAdmin):
             for deck in queryset
         }
         return zipped(files, "decks-json.zip")
-
-
-def zipped(files: dict[str, bytes], name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for filename, content in files.items():
-            archive.writestr(filename, content)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 class MoveForm(forms.Form):

@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
@@ -80,13 +81,32 @@ def export_json(deck: Deck) -> dict:
     }
 
 
-def export_csv(deck: Deck) -> str:
+@dataclass(frozen=True)
+class NoteRow:
+    """One exported note, whatever it came from: a card, or a quiz question turned into a card."""
+
+    guid: str
+    front: str  # Markdown with LaTeX
+    back: str
+    tags: list[str]
+    plot: object = None
+
+
+def card_rows(deck: Deck) -> list[NoteRow]:
+    return [NoteRow(c.guid, c.front, c.back, c.tag_list, c.plot) for c in cards_of(deck)]
+
+
+def rows_csv(rows: list[NoteRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["front", "back", "tags", "guid"])
-    for card in cards_of(deck):
-        writer.writerow([card.front, card.back, card.tags, card.guid])
+    for row in rows:
+        writer.writerow([row.front, row.back, " ".join(row.tags), row.guid])
     return buffer.getvalue()
+
+
+def export_csv(deck: Deck) -> str:
+    return rows_csv(card_rows(deck))
 
 
 def escape_tsv(text: str) -> str:
@@ -94,8 +114,12 @@ def escape_tsv(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r\n", "\\n").replace("\n", "\\n")
 
 
+def rows_tsv(rows: list[NoteRow]) -> str:
+    return "".join(f"{escape_tsv(row.front)}\t{escape_tsv(row.back)}\n" for row in rows)
+
+
 def export_tsv(deck: Deck) -> str:
-    return "".join(f"{escape_tsv(card.front)}\t{escape_tsv(card.back)}\n" for card in cards_of(deck))
+    return rows_tsv(card_rows(deck))
 
 
 def _anki_math_rule(*, display: bool):
@@ -140,12 +164,16 @@ def anki_model() -> genanki.Model:
 
 
 def export_apkg(deck: Deck) -> bytes:
+    return rows_apkg(deck.title, f"deck:{deck.slug}", card_rows(deck))
+
+
+def rows_apkg(title: str, identity: str, rows: list[NoteRow]) -> bytes:
     """An Anki package: notes keyed by GUID, tags kept, plots as media files referenced by name."""
     model = anki_model()
-    package_deck = genanki.Deck(stable_id("studysite", "deck", deck.slug), deck.title)
+    package_deck = genanki.Deck(stable_id("studysite", "deck", identity), title)
     with tempfile.TemporaryDirectory() as workdir:
         media = []
-        for card in cards_of(deck):
+        for card in rows:
             back = anki_html(card.back)
             spec = spec_from_json(card.plot)
             if spec is not None:
@@ -159,7 +187,7 @@ def export_apkg(deck: Deck) -> bytes:
                 back += f'<p><img src="{name}" alt="{escape_attribute(plot.alt)}"></p>'
             package_deck.add_note(
                 genanki.Note(
-                    model=model, fields=[anki_html(card.front), back], tags=card.tag_list, guid=card.guid
+                    model=model, fields=[anki_html(card.front), back], tags=card.tags, guid=card.guid
                 )
             )
         output = Path(workdir) / "deck.apkg"

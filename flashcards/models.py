@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from rnnsim.fields import PlotSpecModelField
-from studysite.models import NoteSection, StudySet
-
-
-def new_guid() -> str:
-    """A card's identity across exports, so re-importing into Anki updates instead of duplicating."""
-    return uuid.uuid4().hex
+from studysite.models import NoteSection, StudySet, new_guid
 
 
 class Deck(models.Model):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from rnnsim.figures import attach_plots
+from studysite.downloads import attachment
 
 from . import exporting, importing, scheduling, statistics
 from .models import Card, Deck, Review
@@ -206,9 +207,7 @@ def deck_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """Download a deck as JSON (lossless), CSV, Quizlet TSV or an Anki package."""
     deck = get_object_or_404(Deck, slug=slug)
     content_type, export = EXPORTS[fmt]
-    response = HttpResponse(export(deck), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{deck.slug}.{fmt}"'
-    return response
+    return attachment(export(deck), content_type=content_type, filename=f"{deck.slug}.{fmt}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from flashcards.exporting import rows_apkg
+from studysite.downloads import zipped
 from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
+from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .models import Answer, Attempt, Choice, Question, Quiz
 from .statistics import question_stats
 
@@ -59,6 +63,20 @@ class QuizAdmin(ReorderableInlinesAdmin):
         ("Item analysis", {"fields": ["item_analysis"], "classes": ["collapse"]}),
     ]
     inlines = [QuestionInline]
+    actions = ["export_moodle", "export_anki"]
+
+    @admin.action(description="Export the selected quizzes for Moodle (GIFT and XML, in a zip)")
+    def export_moodle(self, request, queryset) -> HttpResponse:
+        files = {}
+        for quiz in queryset:
+            files[f"{quiz.slug}.gift.txt"] = export_gift(quiz).encode()
+            files[f"{quiz.slug}.xml"] = export_moodle_xml(quiz)
+        return zipped(files, "quizzes-moodle.zip")
+
+    @admin.action(description="Export the selected quizzes as Anki decks (.apkg, in a zip)")
+    def export_anki(self, request, queryset) -> HttpResponse:
+        files = {f"{q.slug}.apkg": rows_apkg(q.title, f"quiz:{q.slug}", quiz_rows(q)) for q in queryset}
+        return zipped(files, "quizzes-anki.zip")
 
     @admin.display(description="Per question")
     def item_analysis(self, quiz: Quiz) -> SafeString:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from rnnsim.fields import PlotSpecModelField
-from studysite.models import NoteSection, StudySet
+from studysite.models import NoteSection, StudySet, new_guid
 
 
 def new_shuffle_seed() -> int:
@@ -73,6 +73,9 @@ class Question(models.Model):
     )
     plot = PlotSpecModelField(
         "explanation plot", help_text="The simulation that shows the answer, drawn beside the explanation."
+    )
+    guid = models.CharField(
+        max_length=64, unique=True, default=new_guid, editable=False, help_text="Identity across exports."
     )
 
     class Meta:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -13,5 +13,10 @@ urlpatterns = [
     ),
     path("attempts/<uuid:public_id>/results/", views.attempt_results, name="attempt-results"),
     path("progress/", views.progress, name="progress"),
+    re_path(
+        r"^quizzes/(?P<slug>[-\w]+)/export\.(?P<fmt>apkg|csv|tsv|gift|xml)$",
+        views.quiz_export,
+        name="quiz-export",
+    ),
     path("preview/questions/<int:question_id>/", views.question_preview, name="question-preview"),
 ]

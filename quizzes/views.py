@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
 from rnnsim.figures import attach_plots
+from studysite.downloads import attachment
 
 from . import grading
 from .charts import score_chart
+from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
 from .models import Attempt, Choice, Question, Quiz
 
@@ -66,6 +69,7 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
         "last": finished.order_by("-finished_at").first(),
         "best": finished.order_by("-correct_count", "finished_at").first(),
         "in_progress": attempts.filter(finished_at__isnull=True).order_by("-started_at").first(),
+        "may_export": may_export(request, quiz),
     }
     return render(request, "quizzes/quiz_start.html", context)
 
@@ -193,3 +197,30 @@ def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
         "answer_options": [(f"preview-{choice.order}", choice) for choice in question.choices.all()],
     }
     return render(request, "quizzes/question_preview.html", context)
+
+
+QUIZ_EXPORTS = {
+    "apkg": (
+        "application/octet-stream",
+        lambda quiz: rows_apkg(quiz.title, f"quiz:{quiz.slug}", quiz_rows(quiz)),
+    ),
+    "csv": ("text/csv; charset=utf-8", lambda quiz: rows_csv(quiz_rows(quiz))),
+    "tsv": ("text/tab-separated-values; charset=utf-8", lambda quiz: rows_tsv(quiz_rows(quiz))),
+    "gift": ("text/plain; charset=utf-8", export_gift),
+    "xml": ("application/xml", export_moodle_xml),
+}
+
+
+def may_export(request: HttpRequest, quiz: Quiz) -> bool:
+    """An export shows every answer, so learners get it once they have finished the quiz; staff always."""
+    return request.user.is_staff or learner_attempts(request).filter(quiz=quiz).finished().exists()
+
+
+@require_GET
+def quiz_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    quiz = get_object_or_404(visible_quizzes(request), slug=slug)
+    if not may_export(request, quiz):
+        return HttpResponseForbidden("Finish the quiz once to download it with its answers.")
+    content_type, export = QUIZ_EXPORTS[fmt]
+    extension = "gift.txt" if fmt == "gift" else fmt
+    return attachment(export(quiz), content_type=content_type, filename=f"{quiz.slug}.{extension}")

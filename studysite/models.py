@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.urls import reverse
+
+
+def new_guid() -> str:
+    """Identity across exports, so re-importing (here or into Anki) updates instead of duplicating."""
+    return uuid.uuid4().hex
 
 
 class StudySetQuerySet(models.QuerySet["StudySet"]):

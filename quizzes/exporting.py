@@ -1,0 +1,93 @@
+"""Quizzes out of StudySite: as flashcard decks (front: question and choices; back: the answer, the
+explanation and its plot), as Moodle GIFT, and as Moodle XML with the plots embedded."""
+
+from __future__ import annotations
+
+import base64
+import re
+from xml.etree import ElementTree as ET
+
+from django.core.files.storage import default_storage
+
+from flashcards.exporting import NoteRow
+from rnnsim.figures import get_or_render, spec_from_json
+
+from .models import Question, Quiz
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def questions_of(quiz: Quiz) -> list[Question]:
+    return list(quiz.questions.prefetch_related("choices").order_by("order"))
+
+
+def quiz_rows(quiz: Quiz) -> list[NoteRow]:
+    """One card per question, keyed by the question's GUID so a re-export updates the same notes."""
+    rows = []
+    for question in questions_of(quiz):
+        choices = sorted(question.choices.all(), key=lambda c: c.order)
+        correct = next(c for c in choices if c.is_correct)
+        front = question.text + "\n\n" + "\n".join(f"{LETTERS[i]}. {c.text}  " for i, c in enumerate(choices))
+        back = f"**{LETTERS[choices.index(correct)]}. {correct.text}**\n\n{question.explanation}"
+        tags = ["quiz", quiz.slug] + ([question.notes_section.anchor] if question.notes_section_id else [])
+        rows.append(NoteRow(question.guid, front, back, tags, question.plot))
+    return rows
+
+
+GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
+
+
+def gift_escape(text: str) -> str:
+    """GIFT gives ~ = # { } : a meaning; a backslash makes each literal, LaTeX braces included."""
+    return GIFT_SPECIAL.sub(r"\\\1", text).replace("\n", "\\n")
+
+
+def export_gift(quiz: Quiz) -> str:
+    """Moodle GIFT: multiple choice with feedback for every answer and the explanation as general feedback."""
+    blocks = [f"// {quiz.title}\n// Exported from StudySite. Text is Markdown with LaTeX.\n"]
+    for question in questions_of(quiz):
+        lines = [f"::{gift_escape(f'Q{question.order}')}::[markdown]{gift_escape(question.text)} {{"]
+        for choice in sorted(question.choices.all(), key=lambda c: c.order):
+            mark = "=" if choice.is_correct else "~"
+            lines.append(f"\t{mark}{gift_escape(choice.text)}#{gift_escape(choice.feedback)}")
+        lines.append(f"\t####{gift_escape(question.explanation)}")
+        lines.append("}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def text_element(parent: ET.Element, tag: str, text: str, fmt: str | None = "markdown") -> ET.Element:
+    element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    ET.SubElement(element, "text").text = text
+    return element
+
+
+def export_moodle_xml(quiz: Quiz) -> bytes:
+    """Moodle XML: multiple choice, one correct answer, with each explanation's plot embedded in base64."""
+    root = ET.Element("quiz")
+    category = ET.SubElement(root, "question", {"type": "category"})
+    text_element(category, "category", f"$course$/StudySite/{quiz.title}", fmt=None)
+    for question in questions_of(quiz):
+        node = ET.SubElement(root, "question", {"type": "multichoice"})
+        text_element(node, "name", f"Q{question.order}", fmt=None)
+        body = question.text
+        feedback = text_element(node, "generalfeedback", question.explanation)
+        spec = spec_from_json(question.plot)
+        if spec is not None:
+            plot = get_or_render(spec)
+            name = f"plot-{plot.key[:16]}.png"
+            with default_storage.open(plot.png_name, "rb") as handle:
+                data = base64.b64encode(handle.read()).decode()
+            feedback.find("text").text += f"\n\n![{plot.alt}](@@PLUGINFILE@@/{name})"
+            ET.SubElement(feedback, "file", {"name": name, "path": "/", "encoding": "base64"}).text = data
+        text_element(node, "questiontext", body)
+        ET.SubElement(node, "defaultgrade").text = "1"
+        ET.SubElement(node, "single").text = "true"
+        ET.SubElement(node, "shuffleanswers").text = "true" if quiz.shuffle_choices else "false"
+        ET.SubElement(node, "answernumbering").text = "abc"
+        for choice in sorted(question.choices.all(), key=lambda c: c.order):
+            answer = text_element(node, "answer", choice.text)
+            answer.set("fraction", "100" if choice.is_correct else "0")
+            text_element(answer, "feedback", choice.feedback)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")

@@ -1,0 +1,111 @@
+"""Quizzes exported as study decks, Moodle GIFT and Moodle XML, and who may download them."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from quizzes import exporting
+from quizzes.models import Attempt, Question, Quiz
+
+pytestmark = pytest.mark.usefixtures("seed")
+
+
+def quiz() -> Quiz:
+    return Quiz.objects.get(slug="rnn-gradients-bptt")
+
+
+def finish(client: Client) -> None:
+    client.post(reverse("attempt-start", args=["rnn-gradients-bptt"]))
+    attempt = Attempt.objects.order_by("-started_at").first()
+    for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices"):
+        choice = question.choices.all()[0]
+        client.post(
+            reverse("attempt-question", args=[attempt.public_id, question.pk]),
+            {"choice": attempt.choice_token(choice)},
+        )
+
+
+def test_gift_escapes_its_special_characters_and_keeps_feedback() -> None:
+    assert exporting.gift_escape("a~b=c#d{e}f:g\\h") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h"
+    gift = exporting.export_gift(quiz())
+    assert gift.count("::Q") == 17
+    assert gift.count("\t=") == 17  # one correct answer each
+    assert gift.count("\t~") == 51
+    assert gift.count("\t####") == 17
+    assert "\\{\\\\langle t\\\\rangle\\}" in gift  # LaTeX braces escaped
+    for block in gift.split("::Q")[1:]:
+        assert block.count(" {\n") == 1  # no unescaped brace opens a second answer list
+
+
+def test_moodle_xml_has_every_question_answer_and_embedded_plot() -> None:
+    root = ET.fromstring(exporting.export_moodle_xml(quiz()))
+    questions = root.findall("question[@type='multichoice']")
+    assert len(questions) == 17
+    for node in questions:
+        fractions = sorted(a.get("fraction") for a in node.findall("answer"))
+        assert fractions == ["0", "0", "0", "100"]
+        assert node.find("single").text == "true"
+        files = node.findall("generalfeedback/file")
+        assert len(files) == 1
+        assert base64.b64decode(files[0].text).startswith(b"\x89PNG")
+        assert f"@@PLUGINFILE@@/{files[0].get('name')}" in node.find("generalfeedback/text").text
+
+
+def test_quiz_as_a_deck_puts_the_answer_and_explanation_on_the_back() -> None:
+    rows = exporting.quiz_rows(quiz())
+    assert len(rows) == 17
+    first = rows[0]
+    question = quiz().questions.get(order=1)
+    assert first.guid == question.guid
+    assert question.text in first.front
+    assert "Backpropagation through time" in first.back.split("\n\n")[0]
+    assert question.explanation in first.back
+    assert first.plot == question.plot
+
+
+def test_learners_download_the_quiz_only_after_finishing_it(client: Client) -> None:
+    url = reverse("quiz-export", args=["rnn-gradients-bptt", "csv"])
+    assert client.get(url).status_code == 403
+    assert url not in client.get(reverse("quiz-start", args=["rnn-gradients-bptt"])).content.decode()
+    finish(client)
+    assert url in client.get(reverse("quiz-start", args=["rnn-gradients-bptt"])).content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert len(rows) == 18
+
+
+def test_staff_download_every_format(client: Client) -> None:
+    client.force_login(User.objects.create_user("teach", password="a-long-password-1", is_staff=True))
+    for fmt in ("apkg", "csv", "tsv", "gift", "xml"):
+        response = client.get(reverse("quiz-export", args=["rnn-gradients-bptt", fmt]))
+        assert response.status_code == 200, fmt
+    package = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("quiz-export", args=["rnn-gradients-bptt", "apkg"])).content)
+    )
+    db = sqlite3.connect(":memory:")
+    db.deserialize(package.read("collection.anki2"))
+    guids = {guid for (guid,) in db.execute("select guid from notes")}
+    assert guids == set(Question.objects.values_list("guid", flat=True))
+    assert len(json.loads(package.read("media"))) >= 9
+
+
+def test_admin_exports_selected_quizzes(client: Client) -> None:
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "a-long-password-1"))
+    for action, names in (
+        ("export_moodle", {"rnn-gradients-bptt.gift.txt", "rnn-gradients-bptt.xml"}),
+        ("export_anki", {"rnn-gradients-bptt.apkg"}),
+    ):
+        response = client.post(
+            reverse("admin:quizzes_quiz_changelist"), {"action": action, "_selected_action": [quiz().pk]}
+        )
+        assert set(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == names
