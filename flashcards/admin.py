@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.http import HttpResponse
 
 from studysite.downloads import zipped
+from studysite.readonly_admin import ReadOnlyAdmin
 
 from . import exporting
 from .models import Card, Deck, Review, Schedule
@@ -105,7 +106,7 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     """The review log, for instructors; it is written by studying, never by hand."""
 
     list_display = ["reviewed_at", "user", "card", "rating", "source", "was_new", "undone_at"]
@@ -113,22 +114,10 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "card__front"]
     list_select_related = ["user", "card"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(ReadOnlyAdmin):
     list_display = ["user", "card", "state", "due", "stability", "difficulty"]
     list_filter = ["state", "card__deck"]
     search_fields = ["user__username", "card__front"]
     list_select_related = ["user", "card"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

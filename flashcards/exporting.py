@@ -16,11 +16,9 @@ from pathlib import Path
 
 import genanki
 from django.core.files.storage import default_storage
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from rnnsim.figures import get_or_render, spec_from_json
-from studysite.rendering import sanitise
+from studysite.rendering import markdown_parser, sanitise
 
 from .models import Card, Deck
 
@@ -122,24 +120,13 @@ def export_tsv(deck: Deck) -> str:
     return rows_tsv(card_rows(deck))
 
 
-def _anki_math_rule(*, display: bool):
-    def render(self, tokens, idx, options, env) -> str:
-        latex = tokens[idx].content.strip().replace("<", "&lt;").replace(">", "&gt;")
-        return f"\\[{latex}\\]" if display else f"\\({latex}\\)"
-
-    return render
+def anki_math(latex: str, *, display: bool) -> str:
+    """LaTeX for Anki's MathJax: \\( \\) inline, \\[ \\] displayed; < and > escaped for the HTML field."""
+    latex = latex.strip().replace("<", "&lt;").replace(">", "&gt;")
+    return f"\\[{latex}\\]" if display else f"\\({latex}\\)"
 
 
-def _anki_markdown() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    parser.use(dollarmath_plugin, double_inline=True)
-    parser.add_render_rule("math_inline", _anki_math_rule(display=False))
-    parser.add_render_rule("math_inline_double", _anki_math_rule(display=True))
-    parser.add_render_rule("math_block", _anki_math_rule(display=True))
-    return parser
-
-
-ANKI_MARKDOWN = _anki_markdown()
+ANKI_MARKDOWN = markdown_parser(anki_math)
 
 
 def anki_html(text: str) -> str:

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from flashcards.exporting import rows_apkg
 from studysite.downloads import zipped
+from studysite.readonly_admin import ReadOnlyAdmin
 from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
 from .exporting import export_gift, export_moodle_xml, quiz_rows
@@ -117,7 +118,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     """Attempts are the learners' record: visible to instructors, never edited by them."""
 
     list_display = ["public_id", "quiz", "user", "started_at", "finished_at", "correct_count"]
@@ -125,9 +126,3 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "public_id"]
     list_select_related = ["quiz", "user"]
     inlines = [AnswerInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

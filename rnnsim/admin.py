@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from studysite.readonly_admin import ReadOnlyAdmin
+
 from .models import RenderedPlot
 
 
 @admin.register(RenderedPlot)
-class RenderedPlotAdmin(admin.ModelAdmin):
+class RenderedPlotAdmin(ReadOnlyAdmin):
     """The plot cache, for instructors checking what is rendered; plots are made, never edited here."""
 
     list_display = ["experiment", "title", "status", "rendered_at", "render_seconds"]
@@ -20,9 +22,3 @@ class RenderedPlotAdmin(admin.ModelAdmin):
         return format_html(
             '<img src="{}" alt="{}" style="max-width: 720px; width: 100%">', plot.png_url, plot.alt
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

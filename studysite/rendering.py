@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import latex2mathml.converter
 import nh3
@@ -57,24 +58,27 @@ def latex_to_mathml(latex: str, *, display: bool) -> str:
         return f'<span class="math-error">{escape(latex)}</span>'
 
 
-def _math_rule(*, display: bool, suffix: str = ""):
-    def render(self, tokens, idx, options, env) -> str:
-        return latex_to_mathml(tokens[idx].content, display=display) + suffix
+def markdown_parser(render_math: Callable[..., str]) -> MarkdownIt:
+    """CommonMark with tables and $-delimited math, the math drawn by ``render_math(latex, display=…)``.
 
-    return render
+    Raw HTML in content is shown as text, never passed through; nh3 is the second line of defence.
+    """
 
+    def rule(*, display: bool, suffix: str = ""):
+        def render(self, tokens, idx, options, env) -> str:
+            return render_math(tokens[idx].content, display=display) + suffix
 
-def _markdown_parser() -> MarkdownIt:
-    # Raw HTML in content is shown as text, never passed through; nh3 is the second line of defence.
+        return render
+
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     parser.use(dollarmath_plugin, double_inline=True)
-    parser.add_render_rule("math_inline", _math_rule(display=False))
-    parser.add_render_rule("math_inline_double", _math_rule(display=True))
-    parser.add_render_rule("math_block", _math_rule(display=True, suffix="\n"))
+    parser.add_render_rule("math_inline", rule(display=False))
+    parser.add_render_rule("math_inline_double", rule(display=True))
+    parser.add_render_rule("math_block", rule(display=True, suffix="\n"))
     return parser
 
 
-MARKDOWN = _markdown_parser()
+MARKDOWN = markdown_parser(latex_to_mathml)
 
 
 def sanitise(html: str) -> SafeString:
