@@ -18,6 +18,7 @@ import genanki
 from django.core.files.storage import default_storage
 
 from rnnsim.figures import get_or_render, spec_from_json
+from studysite.exchange import export_study_set
 from studysite.rendering import markdown_parser, sanitise
 
 from .models import Card, Deck
@@ -36,27 +37,12 @@ def cards_of(deck: Deck) -> list[Card]:
     return list(deck.cards.select_related("notes_section").order_by("id"))
 
 
-def export_study_set(deck: Deck) -> dict | None:
-    study_set = deck.study_set
-    if study_set is None:
-        return None
-    return {
-        "title": study_set.title,
-        "slug": study_set.slug,
-        "description": study_set.description,
-        "sections": [
-            {"order": s.order, "title": s.title, "anchor": s.anchor, "body": s.body}
-            for s in study_set.note_sections.all()
-        ],
-    }
-
-
 def export_json(deck: Deck) -> dict:
     """Everything needed to recreate the deck and its cards exactly, in another database."""
     return {
         "format": FORMAT,
         "version": VERSION,
-        "study_set": export_study_set(deck),
+        "study_set": export_study_set(deck.study_set),
         "deck": {
             "title": deck.title,
             "slug": deck.slug,

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
-from studysite.models import NoteSection, StudySet
+from studysite.exchange import checked, save_study_set, section_anchors
 
 from .exporting import FORMAT
 from .models import Card, Deck
@@ -213,9 +213,7 @@ def save(parsed: Parsed, deck: Deck | None) -> ImportResult:
         if study_set is not None:
             deck.study_set = study_set
         checked(deck, "deck")
-    sections = (
-        {s.anchor: s for s in NoteSection.objects.filter(study_set=deck.study_set)} if deck.study_set else {}
-    )
+    sections = section_anchors(deck.study_set)
     existing = {c.guid: c for c in Card.objects.filter(guid__in=[r.guid for r in parsed.rows if r.guid])}
     created = updated = 0
     for row in parsed.rows:
@@ -229,30 +227,3 @@ def save(parsed: Parsed, deck: Deck | None) -> ImportResult:
         created += is_new
         updated += not is_new
     return ImportResult(deck=deck, created=created, updated=updated)
-
-
-def save_study_set(data: dict) -> StudySet:
-    study_set = StudySet.objects.filter(slug=data.get("slug")).first() or StudySet(slug=data.get("slug"))
-    study_set.title, study_set.description = data.get("title", ""), data.get("description", "")
-    checked(study_set, "study set")
-    for number, section in enumerate(data.get("sections", []), start=1):
-        note = NoteSection.objects.filter(study_set=study_set, anchor=section.get("anchor")).first()
-        note = note or NoteSection(study_set=study_set, anchor=section.get("anchor"))
-        note.order, note.title, note.body = (
-            section.get("order"),
-            section.get("title", ""),
-            section.get("body", ""),
-        )
-        checked(note, f"section {number}")
-    return study_set
-
-
-def checked(obj, where: str) -> None:
-    """Validate a row as the admin would, naming where it came from, then save it."""
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        raise ValidationError(
-            [f"{where}, field {name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
-        ) from None
-    obj.save()

@@ -11,14 +11,56 @@ from django.core.files.storage import default_storage
 
 from flashcards.exporting import NoteRow
 from rnnsim.figures import get_or_render, spec_from_json
+from studysite.exchange import export_study_set
 
 from .models import Question, Quiz
 
 LETTERS = "ABCDEFGHIJ"
+FORMAT = "studysite-quiz"
+VERSION = 1
+
+
+def export_json(quiz: Quiz) -> dict:
+    """Everything needed to recreate the quiz exactly in another database, its study set's notes included."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "study_set": export_study_set(quiz.study_set),
+        "quiz": {
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "description": quiz.description,
+            "shuffle_questions": quiz.shuffle_questions,
+            "shuffle_choices": quiz.shuffle_choices,
+            "pass_mark": quiz.pass_mark,
+            "published": quiz.published,
+        },
+        "questions": [
+            {
+                "guid": q.guid,
+                "order": q.order,
+                "text": q.text,
+                "explanation": q.explanation,
+                "plot": q.plot,
+                "notes_section": q.notes_section.anchor if q.notes_section else None,
+                "choices": [
+                    {
+                        "order": c.order,
+                        "text": c.text,
+                        "is_correct": c.is_correct,
+                        "feedback": c.feedback,
+                        "plot": c.plot,
+                    }
+                    for c in sorted(q.choices.all(), key=lambda c: c.order)
+                ],
+            }
+            for q in questions_of(quiz)
+        ],
+    }
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
-    return list(quiz.questions.prefetch_related("choices").order_by("order"))
+    return list(quiz.questions.select_related("notes_section").prefetch_related("choices").order_by("order"))
 
 
 def quiz_rows(quiz: Quiz) -> list[NoteRow]:

@@ -1,0 +1,138 @@
+"""Quiz import: a lossless JSON round trip, GIFT round trip, and rejected files that change nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from flashcards.importing import ImportRejected
+from quizzes import exporting, importing
+from quizzes.models import Choice, Question, Quiz
+from studysite.models import NoteSection, StudySet
+
+from .makers import make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def content() -> dict:
+    """Quiz content as a comparable structure, without database ids."""
+    return {
+        "quizzes": sorted(
+            Quiz.objects.values_list(
+                "slug",
+                "title",
+                "description",
+                "shuffle_questions",
+                "shuffle_choices",
+                "pass_mark",
+                "published",
+            )
+        ),
+        "questions": sorted(
+            (
+                q.guid,
+                q.quiz.slug,
+                q.order,
+                q.text,
+                q.explanation,
+                json.dumps(q.plot, sort_keys=True),
+                q.notes_section and q.notes_section.anchor,
+            )
+            for q in Question.objects.select_related("quiz", "notes_section")
+        ),
+        "choices": sorted(
+            (c.question.guid, c.order, c.text, c.is_correct, c.feedback, json.dumps(c.plot, sort_keys=True))
+            for c in Choice.objects.select_related("question")
+        ),
+        "sections": sorted(NoteSection.objects.values_list("anchor", "order", "title", "body")),
+    }
+
+
+@pytest.mark.usefixtures("seed")
+def test_json_round_trip_into_an_empty_database_is_identical() -> None:
+    exported = json.dumps(exporting.export_json(Quiz.objects.get())).encode()
+    before = content()
+    StudySet.objects.all().delete()
+    assert not Question.objects.exists()
+    result = importing.import_quiz(exported, fmt="json")
+    assert (result.created, result.updated) == (17, 0)
+    assert content() == before
+
+
+@pytest.mark.usefixtures("seed")
+def test_gift_round_trip_keeps_texts_choices_and_feedback_and_reimport_updates() -> None:
+    source = Quiz.objects.get()
+    gift = exporting.export_gift(source).encode()
+    target = make_quiz(questions=0)
+    assert importing.import_quiz(gift, fmt="gift", quiz=target).created == 17
+    assert importing.import_quiz(gift, fmt="gift", quiz=target).updated == 17
+    assert target.questions.count() == 17
+    for original, copy in zip(
+        source.questions.order_by("order"), target.questions.order_by("order"), strict=True
+    ):
+        assert (copy.text, copy.explanation) == (original.text, original.explanation)
+        keep = ("order", "text", "is_correct", "feedback")
+        assert list(copy.choices.values_list(*keep)) == list(original.choices.values_list(*keep))
+
+
+@pytest.mark.parametrize(
+    ("gift", "problem"),
+    [
+        ("::Q1:: What? {=yes ~no\n", "line 1: unbalanced braces"),
+        ("::Q1:: What? {=yes} extra }", "line 1: unbalanced braces"),
+        (
+            "::Q1:: What? {~a ~b}",
+            "line 1, field choices: A single-answer question needs exactly one correct choice; 0",
+        ),
+        ("::Q1:: What? {=a =b}", "exactly one correct choice; 2 are marked correct"),
+        ("::Q1:: What? {}", "line 1: no answers"),
+        ("::Q1:: Fine {=a ~b}\n\n::Q2:: Broken {=a", "line 3: unbalanced braces"),
+    ],
+)
+def test_malformed_gift_is_rejected_and_changes_nothing(gift, problem) -> None:
+    quiz = make_quiz(questions=1)
+    before = content()
+    with pytest.raises(ImportRejected) as error:
+        importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)
+    assert any(problem in p for p in error.value.problems), error.value.problems
+    assert content() == before
+
+
+def test_gift_escapes_are_read_back() -> None:
+    quiz = make_quiz(questions=0)
+    gift = (
+        "::E1::[markdown]Is $\\\\{a\\\\}$ \\= 1\\: really? "
+        "{=Yes\\#1#Because \\{b\\}.\n~No#Not so. ####General \\~ note}"
+    )
+    importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)
+    question = quiz.questions.get()
+    assert question.text == "Is $\\{a\\}$ = 1: really?"
+    assert question.explanation == "General ~ note"
+    assert list(question.choices.values_list("text", "is_correct", "feedback")) == [
+        ("Yes#1", True, "Because {b}."),
+        ("No", False, "Not so."),
+    ]
+
+
+def test_gift_needs_a_target_quiz_and_json_a_valid_shape() -> None:
+    with pytest.raises(ImportRejected, match="choose the quiz"):
+        importing.import_quiz(b"::Q:: x {=a ~b}", fmt="gift")
+    with pytest.raises(ImportRejected, match="not a StudySite quiz"):
+        importing.import_quiz(b'{"format": "studysite-deck"}', fmt="json")
+
+
+@pytest.mark.usefixtures("seed")
+def test_command_line_round_trip(tmp_path) -> None:
+    path = tmp_path / "quiz.gift.txt"
+    call_command("export_quiz", "rnn-gradients-bptt", format="gift", output=str(path), stdout=io.StringIO())
+    target = make_quiz(questions=0)
+    call_command("import_quiz", str(path), quiz=target.slug, stdout=io.StringIO())
+    assert target.questions.count() == 17
+    bad = tmp_path / "bad.gift"
+    bad.write_text("::Q:: broken {=a")
+    with pytest.raises(CommandError, match="unbalanced braces"):
+        call_command("import_quiz", str(bad), quiz=target.slug)
