@@ -82,15 +82,27 @@ def unescape_tsv(text: str) -> str:
     return "".join(out)
 
 
+# Anki's text export names its separator in a "#separator:" header line.
+ANKI_SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}
+
+
 def parse_tsv(text: str) -> Parsed:
+    """Quizlet TSV, or Anki's plain-text notes with their "#key:value" header lines."""
     parsed = Parsed(rows=[])
+    separator = "\t"
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue  # blank lines, and Anki's "#separator:tab" style headers
-        parts = line.split("\t")
+        if line.startswith("#"):
+            key, _, value = line[1:].partition(":")
+            if key.strip().lower() == "separator":
+                separator = ANKI_SEPARATORS.get(value.strip().lower(), value.strip() or "\t")
+            continue
+        if not line.strip():
+            continue
+        parts = line.split(separator)
         if len(parts) != 2:
+            name = next((k for k, v in ANKI_SEPARATORS.items() if v == separator), repr(separator))
             parsed.problems.append(
-                f"line {number}: expected a term, one tab and a definition; found {len(parts)} fields"
+                f"line {number}: expected a front, one {name} and a back; found {len(parts)} fields"
             )
             continue
         parsed.rows.append(Row(f"line {number}", unescape_tsv(parts[0]), unescape_tsv(parts[1])))

@@ -142,7 +142,18 @@ def test_apkg_holds_every_note_field_tag_and_plot() -> None:
         ("csv", b"front,back\nonly-one-column\n", "line 2: expected 2 columns, found 1"),
         ("csv", b"question,answer\nq,a\n", "line 1: the header must be front,back"),
         ("csv", b"front,back\n,empty front\n", "line 2, field front: is empty"),
-        ("tsv", b"term without tab\n", "line 1: expected a term, one tab and a definition; found 1 fields"),
+        ("tsv", b"term without tab\n", "line 1: expected a front, one tab and a back; found 1 fields"),
+        (
+            "tsv",
+            b"#separator:semicolon\na;b;c\n",
+            "line 2: expected a front, one semicolon and a back; found 3",
+        ),
+        ("csv", b"front,back\n\xe9t\xe9,b\n", "not UTF-8 text"),
+        (
+            "json",
+            b'{"format": "studysite-deck", "deck": {"slug": "x", "title": "X"}, "cards": [{"front": 1}]}',
+            "card 1, field front: must be text",
+        ),
         ("tsv", b"\xff\xfe bad", "not UTF-8 text: byte 0"),
         ("json", b'{"format": "studysite-deck", "deck": {"slug": "x"}, "cards": [', "line 1: not valid JSON"),
         ("json", b'{"format": "other"}', "not a StudySite deck"),
@@ -235,3 +246,11 @@ def test_command_line_export_and_import(tmp_path) -> None:
     bad.write_text("no tab here\n")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_deck", str(bad), deck=deck.slug)
+
+
+def test_anki_text_export_with_a_separator_header_imports() -> None:
+    deck = make_deck(cards=0)
+    text = "#separator:semicolon\n#html:false\nWhat is BPTT?;Backpropagation through time\n"
+    result = importing.import_deck(text.encode(), fmt="tsv", deck=deck)
+    assert result.created == 1
+    assert deck.cards.get().back == "Backpropagation through time"
