@@ -10,7 +10,7 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run setup test lint chromium bench clean
+.PHONY: run setup test test-postgres lint chromium bench clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -23,6 +23,10 @@ setup: $(VENV)/.installed
 test: $(VENV)/.installed-test chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# The same suite on a throwaway PostgreSQL cluster on 127.0.0.1 (installs Debian's postgresql as root).
+test-postgres: $(VENV)/.installed-test chromium
+	bash .ci/postgres-test -q
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

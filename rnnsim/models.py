@@ -56,5 +56,10 @@ class RenderedPlot(models.Model):
         return self.file_url("svg")
 
     @property
+    def params_query(self) -> str:
+        """The parameters as a query string in a fixed order (PostgreSQL's jsonb reorders keys)."""
+        return urlencode(sorted(self.params.items()))
+
+    @property
     def lab_url(self) -> str:
-        return f"{reverse('lab-experiment', args=[self.experiment])}?{urlencode(self.params)}"
+        return f"{reverse('lab-experiment', args=[self.experiment])}?{self.params_query}"

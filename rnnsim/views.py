@@ -82,7 +82,7 @@ def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
         "form": form,
         "fields": fields,
         "plot": plot,
-        "query": urlencode(plot.params) if plot else "",
+        "query": plot.params_query if plot else "",
     }
     template_name = "rnnsim/lab_experiment.html"
     if request.htmx:
