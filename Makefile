@@ -10,10 +10,22 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run setup test test-postgres lint chromium bench clean
+.PHONY: run serve-prod setup test test-postgres lint chromium bench clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production profile: debug off, hashed static files served by whitenoise, gunicorn workers.
+# Needs DJANGO_SECRET_KEY; behind no TLS proxy (a local try), also set DJANGO_SECURE_SSL_REDIRECT=0.
+WORKERS ?= 3
+serve-prod: setup
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		echo "serve-prod needs DJANGO_SECRET_KEY, e.g. export DJANGO_SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+		exit 1; fi
+	DJANGO_DEBUG=0 $(PY) manage.py check --deploy
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn studysite.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - --graceful-timeout 20
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
