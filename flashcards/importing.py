@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -16,22 +15,13 @@ from django.db import transaction
 
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
-from studysite.exchange import checked, save_study_set, section_anchors
+from studysite.exchange import ImportRejected, checked, decode, load_json, save_study_set, section_anchors
 
 from .exporting import FORMAT
 from .models import Card, Deck
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_CARDS = 10_000
 FORMATS = ("json", "csv", "tsv")
-
-
-class ImportRejected(ValueError):
-    """The file cannot be imported; ``problems`` lists every reason, each naming its place."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -58,17 +48,6 @@ class ImportResult:
     deck: Deck
     created: int
     updated: int
-
-
-def decode(content: bytes) -> str:
-    if len(content) > MAX_BYTES:
-        raise ImportRejected(
-            [f"The file is {len(content) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB."]
-        )
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected([f"The file is not UTF-8 text: byte {error.start} cannot be decoded."]) from None
 
 
 def unescape_tsv(text: str) -> str:
@@ -144,15 +123,8 @@ def parse_csv(text: str) -> Parsed:
 
 
 def parse_json(text: str) -> Parsed:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected([f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRejected([f'the file is not a StudySite deck: "format" must be "{FORMAT}"'])
-    deck, cards = data.get("deck"), data.get("cards")
-    if not isinstance(deck, dict) or not isinstance(cards, list):
-        raise ImportRejected(['a deck file needs a "deck" object and a "cards" list'])
+    data = load_json(text, fmt=FORMAT, kind="deck", parts={"deck": dict, "cards": list})
+    deck, cards = data["deck"], data["cards"]
     parsed = Parsed(rows=[], deck=deck, study_set=data.get("study_set"))
     for number, card in enumerate(cards, start=1):
         if not isinstance(card, dict):

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
+from studysite.exchange import MAX_BYTES, ImportRejected
 
 from . import exporting, importing, scheduling, statistics
 from .models import Card, Deck, Review
@@ -221,11 +222,11 @@ def deck_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 result = importing.import_deck(
-                    upload.read(importing.MAX_BYTES + 1),
+                    upload.read(MAX_BYTES + 1),
                     fmt=form.cleaned_data["format"],
                     deck=form.cleaned_data["deck"],
                 )
-            except importing.ImportRejected as error:
+            except ImportRejected as error:
                 form.add_error("file", error.problems)
             else:
                 messages.success(

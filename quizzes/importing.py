@@ -7,7 +7,6 @@ answers to unchanged choices survive a re-import.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -15,10 +14,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from flashcards.importing import ImportRejected, decode
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
-from studysite.exchange import checked, save_study_set, section_anchors
+from studysite.exchange import ImportRejected, checked, decode, load_json, save_study_set, section_anchors
 
 from .exporting import FORMAT
 from .models import Choice, Question, Quiz
@@ -64,14 +62,7 @@ class QuizImportResult:
 
 
 def parse_json(text: str) -> ParsedQuiz:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected([f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRejected([f'the file is not a StudySite quiz: "format" must be "{FORMAT}"'])
-    if not isinstance(data.get("quiz"), dict) or not isinstance(data.get("questions"), list):
-        raise ImportRejected(['a quiz file needs a "quiz" object and a "questions" list'])
+    data = load_json(text, fmt=FORMAT, kind="quiz", parts={"quiz": dict, "questions": list})
     parsed = ParsedQuiz(questions=[], quiz=data["quiz"], study_set=data.get("study_set"))
     for number, q in enumerate(data["questions"], start=1):
         where = f"question {number}"

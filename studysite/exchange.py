@@ -2,10 +2,48 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from .models import NoteSection, StudySet
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class ImportRejected(ValueError):
+    """The file cannot be imported; ``problems`` lists every reason, each naming its place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def decode(content: bytes) -> str:
+    """An uploaded file as text: at most MAX_BYTES, and UTF-8 (a byte-order mark is allowed)."""
+    if len(content) > MAX_BYTES:
+        raise ImportRejected(
+            [f"The file is {len(content) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB."]
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected([f"The file is not UTF-8 text: byte {error.start} cannot be decoded."]) from None
+
+
+def load_json(text: str, *, fmt: str, kind: str, parts: dict[str, type]) -> dict:
+    """A StudySite JSON file of the given "format", with the top-level parts of the given types."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRejected([f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise ImportRejected([f'the file is not a StudySite {kind}: "format" must be "{fmt}"'])
+    if not all(isinstance(data.get(name), expected) for name, expected in parts.items()):
+        wanted = " and ".join(f'a "{name}" {"list" if t is list else "object"}' for name, t in parts.items())
+        raise ImportRejected([f"a {kind} file needs {wanted}"])
+    return data
 
 
 def export_study_set(study_set: StudySet | None) -> dict | None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from flashcards import exporting, importing
 from flashcards.models import Card, Deck
+from studysite.exchange import MAX_BYTES, ImportRejected
 from studysite.models import NoteSection, StudySet
 
 from .makers import make_deck
@@ -180,7 +181,7 @@ def test_apkg_holds_every_note_field_tag_and_plot() -> None:
 def test_malformed_files_are_rejected_clearly_and_change_nothing(fmt, content, problem) -> None:
     deck = make_deck(cards=2)
     before = snapshot()
-    with pytest.raises(importing.ImportRejected) as error:
+    with pytest.raises(ImportRejected) as error:
         importing.import_deck(content, fmt=fmt, deck=deck)
     assert any(problem in p for p in error.value.problems), error.value.problems
     assert snapshot() == before
@@ -191,17 +192,17 @@ def test_a_late_error_rolls_back_the_whole_import() -> None:
     good = {"front": "f", "back": "b", "guid": "g1"}
     bad = {"front": "f", "back": "b", "guid": "x" * 100}  # longer than a GUID may be
     payload = {"format": "studysite-deck", "deck": {"slug": deck.slug, "title": "T"}, "cards": [good, bad]}
-    with pytest.raises(importing.ImportRejected, match="card 2, field guid"):
+    with pytest.raises(ImportRejected, match="card 2, field guid"):
         importing.import_deck(json.dumps(payload).encode(), fmt="json")
     assert not Card.objects.exists()
 
 
 def test_size_and_card_limits(monkeypatch) -> None:
     deck = make_deck(cards=0)
-    with pytest.raises(importing.ImportRejected, match="the limit is 5 MiB"):
-        importing.import_deck(b"x" * (importing.MAX_BYTES + 1), fmt="tsv", deck=deck)
+    with pytest.raises(ImportRejected, match="the limit is 5 MiB"):
+        importing.import_deck(b"x" * (MAX_BYTES + 1), fmt="tsv", deck=deck)
     monkeypatch.setattr(importing, "MAX_CARDS", 3)
-    with pytest.raises(importing.ImportRejected, match="the file has 4 cards; the limit is 3"):
+    with pytest.raises(ImportRejected, match="the file has 4 cards; the limit is 3"):
         importing.import_deck(b"a\tb\n" * 4, fmt="tsv", deck=deck)
 
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from flashcards.importing import ImportRejected
 from quizzes import exporting, importing
 from quizzes.models import Choice, Question, Quiz
+from studysite.exchange import ImportRejected
 from studysite.models import NoteSection, StudySet
 
 from .makers import make_quiz

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from flashcards import importing
 from flashcards.models import Deck
+from studysite.exchange import ImportRejected
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No deck with slug {deck!r}.")
         try:
             result = importing.import_deck(source.read_bytes(), fmt=fmt, deck=target)
-        except importing.ImportRejected as error:
+        except ImportRejected as error:
             raise CommandError("Nothing was imported:\n" + "\n".join(error.problems)) from None
         self.stdout.write(
             self.style.SUCCESS(

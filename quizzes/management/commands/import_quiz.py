@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from flashcards.importing import ImportRejected
 from quizzes import importing
 from quizzes.models import Quiz
+from studysite.exchange import ImportRejected
 
 
 class Command(BaseCommand):
