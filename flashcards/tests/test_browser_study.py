@@ -23,6 +23,8 @@ def test_review_five_cards_by_keyboard_only(page: Page, live_server, settings) -
     page.get_by_label("Username").fill("kim")
     page.get_by_label("Password").fill("a-long-password-1")
     page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text("Study")
+    page.wait_for_load_state()  # study.js is deferred: keys pressed before it runs are lost
     ratings = ["4", "3", "1", "4", "2"]
     for i, key in enumerate(ratings):
         expect(page.locator(".study-front")).to_contain_text(f"Front {i}")
