@@ -32,10 +32,29 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture
+def page(page):
+    """Every browser test also fails if the Content-Security-Policy blocked anything on its pages."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Security Policy" in message.text else None,
+    )
+    yield page
+    assert not violations, violations
+
+
 @pytest.fixture(autouse=True, scope="session")
 def plot_storage(tmp_path_factory):
     """Rendered plots go to a temporary MEDIA_ROOT, never into the working tree."""
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Passwords are hashed slowly on purpose; tests that log in hundreds of times need not wait."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 

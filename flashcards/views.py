@@ -49,7 +49,7 @@ def deck_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck.objects.select_related("study_set"), slug=slug)
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL text has no NUL
     cards = deck.cards.select_related("notes_section", "notes_section__study_set")
     if query:
         cards = cards.search(query)

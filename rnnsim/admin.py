@@ -15,10 +15,11 @@ class RenderedPlotAdmin(ReadOnlyAdmin):
     search_fields = ["title", "caption", "key"]
     readonly_fields = ["thumbnail", *[f.name for f in RenderedPlot._meta.fields]]
 
+    class Media:
+        css = {"all": ["rnnsim/plot_widget.css"]}
+
     @admin.display(description="Plot")
     def thumbnail(self, plot: RenderedPlot) -> str:
         if plot.status != RenderedPlot.Status.READY:
             return "Rendering…"
-        return format_html(
-            '<img src="{}" alt="{}" style="max-width: 720px; width: 100%">', plot.png_url, plot.alt
-        )
+        return format_html('<img class="plot-thumbnail" src="{}" alt="{}">', plot.png_url, plot.alt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -97,6 +98,21 @@ def test_undo_brings_the_card_back(client: Client, learner) -> None:
     html = response.content.decode()
     assert "Back 0" in html  # the undone card, answer side, ready to be rated again
     assert not Schedule.objects.exists()
+
+
+def test_one_learners_ratings_and_undo_never_touch_anothers(client: Client, learner) -> None:
+    deck = make_deck(cards=2)
+    card = deck.cards.order_by("id").first()
+    client.post(reverse("deck-study-rate", args=[deck.slug, card.pk]), {"rating": "4"})
+    other = Client()
+    other.force_login(make_user())
+    assert other.post(reverse("deck-study-undo", args=[deck.slug])).status_code == 302  # nothing of theirs
+    assert not Review.objects.filter(undone_at__isnull=False).exists()
+    other.post(reverse("deck-study-rate", args=[deck.slug, card.pk]), {"rating": "1"})
+    mine = Schedule.objects.get(user=learner, card=card)
+    assert Review.objects.get(user=learner).rating == 4
+    assert mine.due - mine.last_review > timedelta(days=1)  # still scheduled by the Easy rating
+    assert "Front 1" in other.get(reverse("deck-study", args=[deck.slug])).content.decode()
 
 
 def test_deck_page_counts_and_stats_page(client: Client, learner) -> None:

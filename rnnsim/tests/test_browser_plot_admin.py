@@ -1,0 +1,40 @@
+"""An instructor picks, previews and saves a question's simulation in the admin, in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from quizzes.models import Question
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
+
+
+def test_preview_then_save_a_new_simulation_for_a_question(page: Page, live_server) -> None:
+    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
+    question = Question.objects.get(order=4)
+    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
+    page.get_by_label("Username").fill("teach")
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.get_by_role("button", name="Log in").click()
+
+    widget = page.locator("[data-plot-spec]", has=page.locator("#id_plot_experiment"))
+    widget.get_by_label("Experiment").select_option("pascanu-bound")
+    parameters = widget.locator('[data-plot-params="pascanu-bound"]')
+    expect(parameters).to_be_visible()
+    expect(widget.locator('[data-plot-params="rho-power-law"]')).to_be_hidden()
+    parameters.locator('input[data-param="s"]').fill("1.2")
+    widget.get_by_role("button", name="Preview plot").click()
+    preview = widget.locator("[data-plot-image]")
+    expect(preview).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
+    expect(preview).to_have_attribute("alt", re.compile(r"bound s\^k for s = 1\.2 "))
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    question.refresh_from_db()
+    assert question.plot["experiment"] == "pascanu-bound"
+    assert question.plot["params"]["s"] == 1.2
