@@ -10,7 +10,7 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run serve-prod setup test test-postgres lint chromium bench clean
+.PHONY: run serve-prod setup test test-postgres lint chromium redis bench bench-load clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -32,13 +32,13 @@ setup: $(VENV)/.installed
 	$(PY) manage.py load_seed
 	$(PY) manage.py render_plots
 
-test: $(VENV)/.installed-test chromium lint
+test: $(VENV)/.installed-test chromium redis lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 # The same suite on a throwaway PostgreSQL cluster on 127.0.0.1 (installs Debian's postgresql as root).
-test-postgres: $(VENV)/.installed-test chromium
-	bash .ci/postgres-test -q
+test-postgres: $(VENV)/.installed-test chromium redis
+	bash .ci/with-postgres $(VENV)/bin/pytest -q
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
@@ -67,6 +67,13 @@ chromium:
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
 	fi
 
+# The shared-cache tests start a throwaway Redis of their own.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+		else echo "The shared-cache tests need Debian's redis-server: sudo apt-get install redis-server"; exit 1; fi; \
+	fi
+
 # Benchmarks compare against PyTorch, whose CPU wheel on this machine is built for Python 3.11.
 BENCH_VENV ?= .venv-bench
 BENCH_PYTHON ?= python3.11
@@ -79,6 +86,13 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
 	$(PY) benchmarks/plots.py
+
+# 50 learners against gunicorn, on SQLite and then on a throwaway PostgreSQL; wrk measures throughput.
+bench-load: $(VENV)/.installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || { echo "bench-load needs wrk: sudo apt-get install wrk"; exit 1; }
+	$(PY) benchmarks/load.py; sqlite=$$?; bash .ci/with-postgres $(PY) benchmarks/load.py; \
+		postgres=$$?; [ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) staticfiles .pytest_cache .ruff_cache

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from .core import plots
@@ -178,7 +179,11 @@ def load_data(plot: RenderedPlot) -> dict:
 
 
 def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot") -> None:
-    """Give each object with a ``plot`` spec its rendered plot, in one query for all that are cached."""
+    """Give each object with a ``plot`` spec its rendered plot, in one query for all that are cached.
+
+    A plot not drawn yet is handed to the ``render_plot`` task; while a worker still has it queued, the
+    object gets None and its page shows no plot rather than wait.
+    """
     wanted = []
     for obj in objects:
         setattr(obj, attribute, None)
@@ -191,11 +196,27 @@ def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot") ->
             continue
         if spec is not None:
             wanted.append((obj, spec))
-    ready = {
-        plot.key: plot
-        for plot in RenderedPlot.objects.filter(
-            key__in={spec.key for _, spec in wanted}, status=RenderedPlot.Status.READY
-        )
-    }
+    keys = {spec.key for _, spec in wanted}
+    ready = ready_plots(keys)
+    missing = {spec.key: spec for _, spec in wanted if spec.key not in ready}
+    for spec in missing.values():
+        render_plot.enqueue(spec.experiment, spec.params)
+    if missing:  # the default, immediate backend has drawn them by now; a worker backend draws them later
+        ready |= ready_plots(missing.keys())
     for obj, spec in wanted:
-        setattr(obj, attribute, ready.get(spec.key) or get_or_render(spec))
+        setattr(obj, attribute, ready.get(spec.key))
+
+
+def ready_plots(keys: Iterable[str]) -> dict[str, RenderedPlot]:
+    return {
+        plot.key: plot for plot in RenderedPlot.objects.filter(key__in=keys, status=RenderedPlot.Status.READY)
+    }
+
+
+@task
+def render_plot(experiment: str, params: dict) -> str:
+    """Render a content plot outside the page that needs it, when TASKS names a worker backend.
+
+    Returns the plot's cache key. With Django's default immediate backend it runs at once, in the request.
+    """
+    return get_or_render(resolve(experiment, params)).key

@@ -7,6 +7,7 @@ HTTPS protections that ``manage.py check --deploy`` asks for.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -28,6 +29,13 @@ def env_bool(name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+
+
+def env_json(name: str) -> dict:
+    try:
+        return json.loads(os.environ.get(name) or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -59,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "quizzes",
     "flashcards",
     "rnnsim",
@@ -116,6 +125,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One process's memory is the cache by default. REDIS_URL shares a cache between workers and hosts, and
+# then sessions are read from it too (and still written to the database, so none is lost).
+if REDIS_URL := os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Plots missing from the cache are drawn by a task: at once in the request by default, or queued for
+# `manage.py db_worker` with STUDYSITE_TASKS_BACKEND=django_tasks_db.DatabaseBackend (docs/scaling.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "STUDYSITE_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -135,8 +160,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Rendered plots go through the default storage: local files, or object storage on several hosts, e.g.
+# DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage with its OPTIONS as JSON (docs/scaling.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json("DJANGO_MEDIA_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -174,14 +204,13 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Scripts, styles, images and fonts come from this site only; no inline script or style attribute runs.
-# The nonce admits only the admin's own nonce-tagged <style> and <script> elements. Plots kept in object
-# storage on another origin are allowed through DJANGO_CSP_MEDIA_ORIGINS (docs/scaling.md).
+# Scripts, styles, images and fonts come from this site only (plots too: /plots/ streams them from storage);
+# no inline script or style attribute runs. The nonce admits the admin's own nonce-tagged elements only.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, *env_list("DJANGO_CSP_MEDIA_ORIGINS", [])],
+    "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -55,3 +55,21 @@ def test_database_url_selects_postgresql() -> None:
     assert "'ENGINE': 'django.db.backends.postgresql'" in result.stdout
     assert "'HOST': 'db.internal'" in result.stdout
     assert "'PORT': 5433" in result.stdout
+
+
+def test_media_storage_comes_from_the_environment() -> None:
+    env = {
+        "DJANGO_MEDIA_STORAGE": "storages.backends.s3.S3Storage",
+        "DJANGO_MEDIA_STORAGE_OPTIONS": '{"bucket_name": "studysite-plots"}',
+    }
+    probe = "from django.conf import settings as s; print(s.STORAGES['default'])"
+    result = run_manage("shell", "-c", probe, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "'BACKEND': 'storages.backends.s3.S3Storage'" in result.stdout
+    assert "'OPTIONS': {'bucket_name': 'studysite-plots'}" in result.stdout
+
+
+def test_malformed_storage_options_are_a_clear_error() -> None:
+    result = run_manage("check", env={"DJANGO_MEDIA_STORAGE_OPTIONS": "{bucket"})
+    assert result.returncode != 0
+    assert "DJANGO_MEDIA_STORAGE_OPTIONS must be a JSON object" in result.stderr

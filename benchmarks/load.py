@@ -1,0 +1,307 @@
+"""Fifty learners take the seed quiz at once against gunicorn; then the database is checked answer by answer.
+
+Targets (issue "Step 7 of 7"):
+- no 5xx response, and every answer a learner sent is stored exactly once, with the choice they sent;
+- the question page's throughput is at least 70% of a bare Django view's (/healthz/), both measured
+  with wrk against the same gunicorn in the same run.
+
+Loopback only, and bounded: every learner sends exactly 2 + 2 × questions + 2 requests (one answer is
+double-clicked on purpose), each with a 30 s timeout, the whole phase with a 10-minute limit; each wrk
+measurement lasts WRK_SECONDS. DATABASE_URL selects the database (an SQLite file in a temporary
+directory when unset); the database must be empty, it is migrated and seeded here.
+
+Usage: python benchmarks/load.py [--learners 50] [--workers 3]. `make bench-load` runs it on SQLite
+and then on a throwaway PostgreSQL cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.client
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+QUIZ = "rnn-gradients-bptt"
+WRK_SECONDS = 5
+PHASE_LIMIT_SECONDS = 600
+THROUGHPUT_TARGET = 0.70
+CHOICE = re.compile(r'name="choice" value="([0-9a-f]{20})"')
+NEXT = re.compile(r'href="([^"]+)" data-quiz-next')
+VERDICT = re.compile(r'<h2 class="verdict">(✓ Correct|✗ Not quite)</h2>')
+
+
+@dataclass
+class Timing:
+    kind: str
+    status: int
+    seconds: float
+
+
+@dataclass
+class Learner:
+    """One simulated learner: a cookie jar, what it sent, and what the server said about it."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    timings: list[Timing] = field(default_factory=list)
+    attempt: str = ""
+    sent: dict[int, str] = field(default_factory=dict)  # question id -> choice token
+    verdicts: dict[int, bool] = field(default_factory=dict)  # question id -> shown as correct
+
+    def request(self, kind: str, method: str, path: str, body: str = "", headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        start = time.perf_counter()
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            content = response.read().decode()
+        finally:
+            connection.close()
+        self.timings.append(Timing(kind, response.status, time.perf_counter() - start))
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response, content
+
+    def answer(self, question_path: str, token: str) -> str:
+        """Submit as htmx does, with the CSRF token from the page's header configuration."""
+        _, html = self.request(
+            "answer",
+            "POST",
+            question_path,
+            urllib.parse.urlencode({"choice": token}),
+            {"HX-Request": "true", "X-CSRFToken": self.cookies["csrftoken"]},
+        )
+        return html
+
+
+def take_quiz(learner: Learner, start_together: threading.Barrier) -> Learner:
+    """Start page, Start, every question with its feedback, then the results, as a learner's browser would."""
+    learner.request("start page", "GET", f"/quizzes/{QUIZ}/")
+    start_together.wait()
+    response, _ = learner.request(
+        "start", "POST", f"/quizzes/{QUIZ}/attempts/", f"csrfmiddlewaretoken={learner.cookies['csrftoken']}"
+    )
+    path = response.getheader("Location")
+    learner.attempt = path.split("/")[2]
+    first = True
+    while "/questions/" in path:
+        _, html = learner.request("question page", "GET", path)
+        token = random.choice(CHOICE.findall(html))  # noqa: S311 - a simulated learner, not a secret
+        question_id = int(path.rstrip("/").rsplit("/", 1)[1])
+        learner.sent[question_id] = token
+        if first:  # a double click: the same answer twice at once must be stored once
+            with ThreadPoolExecutor(2) as pair:
+                feedback, _ = pair.map(functools.partial(learner.answer, path), [token, token])
+            first = False
+        else:
+            feedback = learner.answer(path, token)
+        learner.verdicts[question_id] = VERDICT.search(feedback)[1] == "✓ Correct"
+        path = NEXT.search(feedback)[1]
+    learner.request("results", "GET", path)
+    return learner
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return cuts[49] * 1e3, cuts[94] * 1e3, cuts[98] * 1e3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(work: Path) -> dict[str, str]:
+    """Production settings, on plain HTTP over loopback (no TLS proxy in front)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'load.sqlite3'}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SESSION_COOKIE_SECURE": "0",
+        "DJANGO_CSRF_COOKIE_SECURE": "0",
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "DJANGO_MEDIA_ROOT": str(work / "media"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(env: dict[str, str]) -> None:
+    for command in (["migrate"], ["load_seed"], ["render_plots"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--verbosity", "0"], cwd=PROJECT, env=env, check=True
+        )
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [VENV_BIN / "gunicorn", "studysite.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        cwd=PROJECT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz/ within 30 s")
+
+
+def check_database(learners: list[Learner], env: dict[str, str]) -> list[str]:
+    """Every answer sent is in the database once, with the choice sent and the verdict shown."""
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG")})
+    os.environ["DJANGO_SETTINGS_MODULE"] = "studysite.settings"
+    sys.path.insert(0, str(PROJECT))
+    import django
+
+    django.setup()
+    from quizzes.models import Answer, Attempt
+
+    problems = []
+    expected = sum(len(learner.sent) for learner in learners)
+    if (stored := Answer.objects.count()) != expected:
+        problems.append(f"{stored} answers stored for {expected} sent")
+    for learner in learners:
+        attempt = Attempt.objects.get(public_id=learner.attempt)
+        answers = list(attempt.answers.select_related("choice"))
+        by_question = defaultdict(list)
+        for answer in answers:
+            by_question[answer.question_id].append(answer)
+        if sorted(by_question) != sorted(attempt.question_ids) or set(by_question) != set(learner.sent):
+            problems.append(f"attempt {learner.attempt}: questions answered differ from those sent")
+        for question_id, stored_answers in by_question.items():
+            if len(stored_answers) != 1:
+                problems.append(
+                    f"attempt {learner.attempt}: question {question_id} stored {len(stored_answers)}×"
+                )
+            elif attempt.choice_token(stored_answers[0].choice) != learner.sent.get(question_id):
+                problems.append(f"attempt {learner.attempt}: question {question_id} stored another choice")
+            elif stored_answers[0].is_correct != learner.verdicts.get(question_id):
+                problems.append(f"attempt {learner.attempt}: question {question_id} verdict differs")
+        if attempt.finished_at is None:
+            problems.append(f"attempt {learner.attempt} is not finished")
+        if attempt.correct_count != sum(learner.verdicts.values()):
+            problems.append(f"attempt {learner.attempt}: score differs from the verdicts shown")
+    return problems
+
+
+def wrk_rps(port: int, path: str, cookie: str = "") -> tuple[float, int]:
+    """Requests per second and non-2xx/3xx responses, by wrk with 8 connections for WRK_SECONDS."""
+    command = ["wrk", "-t1", "-c8", f"-d{WRK_SECONDS}s", f"http://127.0.0.1:{port}{path}"]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=WRK_SECONDS + 30
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rps, int(bad[1]) if bad else 0
+
+
+def throughput_ratio(port: int) -> tuple[float, float, int]:
+    """Question page against /healthz/, alternating twice, with a learner's session on an open question."""
+    learner = Learner(port)
+    learner.request("start page", "GET", f"/quizzes/{QUIZ}/")
+    response, _ = learner.request(
+        "start", "POST", f"/quizzes/{QUIZ}/attempts/", f"csrfmiddlewaretoken={learner.cookies['csrftoken']}"
+    )
+    question = response.getheader("Location")
+    cookie = "; ".join(f"{k}={v}" for k, v in learner.cookies.items())
+    hello, page, bad = [], [], 0
+    for _ in range(2):
+        rps, errors = wrk_rps(port, "/healthz/")
+        hello.append(rps)
+        rps, errors_page = wrk_rps(port, question, cookie)
+        page.append(rps)
+        bad += errors + errors_page
+    return statistics.median(hello), statistics.median(page), bad
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=3, choices=range(2, 5))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="studysite-load-"))
+    env = server_environment(work)
+    database = env["DATABASE_URL"].split(":", 1)[0]
+    print(f"Preparing {database} (migrate, seed, render plots, collect static) in {work}", flush=True)
+    prepare(env)
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    try:
+        learners = [Learner(port) for _ in range(args.learners)]
+        barrier = threading.Barrier(args.learners)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.learners) as pool:
+            finished = list(
+                pool.map(lambda learner: take_quiz(learner, barrier), learners, timeout=PHASE_LIMIT_SECONDS)
+            )
+        wall = time.perf_counter() - started
+        hello_rps, page_rps, wrk_errors = throughput_ratio(port)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    timings = [t for learner in finished for t in learner.timings if t.kind != "start page"]
+    server_errors = sum(t.status >= 500 for t in timings) + wrk_errors
+    print(f"\n{args.learners} learners, gunicorn with {args.workers} sync workers, {database}, 2 CPU cores")
+    print(f"{'request':<15}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in ["start", "question page", "answer", "results"]:
+        seconds = [t.seconds for t in timings if t.kind == kind]
+        print(f"{kind:<15}{len(seconds):>7}" + "".join(f"{v:>9.1f}" for v in percentiles(seconds)))
+    everything = [t.seconds for t in timings]
+    print(f"{'all':<15}{len(everything):>7}" + "".join(f"{v:>9.1f}" for v in percentiles(everything)))
+    print(
+        f"throughput: {len(timings) / wall:.1f} requests/s over {wall:.1f} s; 5xx responses: {server_errors}"
+    )
+
+    problems = check_database(finished, env)
+    sent = sum(len(learner.sent) for learner in finished)
+    print(f"database: {sent} answers sent, {'each stored exactly once' if not problems else 'PROBLEMS:'}")
+    for problem in problems[:20]:
+        print("  " + problem)
+    ratio = page_rps / hello_rps
+    print(
+        f"question page {page_rps:.0f} req/s vs bare view {hello_rps:.0f} req/s (wrk, 8 connections, "
+        f"{WRK_SECONDS} s, median of 2): ratio {ratio:.2f}, target ≥ {THROUGHPUT_TARGET:.2f}"
+    )
+    passed = server_errors == 0 and not problems and ratio >= THROUGHPUT_TARGET
+    print("PASS" if passed else "FAIL")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
