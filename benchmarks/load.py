@@ -86,6 +86,14 @@ class Learner:
                 self.cookies[name] = morsel.value
         return response, content
 
+    def start_attempt(self) -> str:
+        """Open the quiz's start page and press Start; the first question's path."""
+        self.request("start page", "GET", f"/quizzes/{QUIZ}/")
+        response, _ = self.request(
+            "start", "POST", f"/quizzes/{QUIZ}/attempts/", f"csrfmiddlewaretoken={self.cookies['csrftoken']}"
+        )
+        return response.getheader("Location")
+
     def answer(self, question_path: str, token: str) -> str:
         """Submit as htmx does, with the CSRF token from the page's header configuration."""
         _, html = self.request(
@@ -100,12 +108,8 @@ class Learner:
 
 def take_quiz(learner: Learner, start_together: threading.Barrier) -> Learner:
     """Start page, Start, every question with its feedback, then the results, as a learner's browser would."""
-    learner.request("start page", "GET", f"/quizzes/{QUIZ}/")
     start_together.wait()
-    response, _ = learner.request(
-        "start", "POST", f"/quizzes/{QUIZ}/attempts/", f"csrfmiddlewaretoken={learner.cookies['csrftoken']}"
-    )
-    path = response.getheader("Location")
+    path = learner.start_attempt()
     learner.attempt = path.split("/")[2]
     first = True
     while "/questions/" in path:
@@ -233,11 +237,7 @@ def wrk_rps(port: int, path: str, cookie: str = "") -> tuple[float, int]:
 def throughput_ratio(port: int) -> tuple[float, float, int]:
     """Question page against /healthz/, alternating twice, with a learner's session on an open question."""
     learner = Learner(port)
-    learner.request("start page", "GET", f"/quizzes/{QUIZ}/")
-    response, _ = learner.request(
-        "start", "POST", f"/quizzes/{QUIZ}/attempts/", f"csrfmiddlewaretoken={learner.cookies['csrftoken']}"
-    )
-    question = response.getheader("Location")
+    question = learner.start_attempt()
     cookie = "; ".join(f"{k}={v}" for k, v in learner.cookies.items())
     hello, page, bad = [], [], 0
     for _ in range(2):
