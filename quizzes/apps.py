@@ -5,4 +5,7 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
 
     def ready(self) -> None:
-        from . import learners  # noqa: F401 - connects the login signal that keeps anonymous attempts
+        from . import (  # noqa: F401 - connect their receivers
+            content,  # renews a quiz's content version when its questions change
+            learners,  # keeps anonymous attempts when their learner logs in
+        )

@@ -22,7 +22,8 @@ from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet, new_guid
 
 
-def new_shuffle_seed() -> int:
+def random_62_bits() -> int:
+    """A random seed or version that fits a signed 64-bit column on every database."""
     return secrets.randbits(62)
 
 
@@ -44,6 +45,11 @@ class Quiz(models.Model):
         default=70, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
     )
     published = models.BooleanField(default=True, help_text="Unpublished quizzes are hidden from learners.")
+    content_version = models.BigIntegerField(
+        default=random_62_bits,
+        editable=False,
+        help_text="Renewed at random on every change to the questions; keys their cache (quizzes.content).",
+    )
 
     objects = QuizQuerySet.as_manager()
 
@@ -156,7 +162,7 @@ class Attempt(models.Model):
         help_text="Empty while the attempt belongs to an anonymous session.",
     )
     question_ids = models.JSONField(help_text="The questions of this attempt, in the order they are asked.")
-    shuffle_seed = models.PositiveBigIntegerField(default=new_shuffle_seed, editable=False)
+    shuffle_seed = models.PositiveBigIntegerField(default=random_62_bits, editable=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     correct_count = models.PositiveIntegerField(default=0)

@@ -15,7 +15,7 @@ from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
 from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
 
-from . import grading
+from . import content, grading
 from .charts import score_chart
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
@@ -39,13 +39,7 @@ def get_attempt(request: HttpRequest, public_id) -> Attempt:
 def get_attempt_question(attempt: Attempt, question_id: int) -> Question:
     if question_id not in attempt.question_ids:
         raise Http404("This question is not part of your attempt.")
-    choices = Prefetch("choices", queryset=Choice.objects.order_by("order"))
-    question = (
-        Question.objects.select_related("notes_section__study_set")
-        .prefetch_related(choices)
-        .filter(pk=question_id)
-        .first()
-    )
+    question = content.attempt_question(attempt, question_id)
     if question is None:
         raise Http404("This question has been removed from the quiz.")
     return question
@@ -100,8 +94,11 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     attempt = get_attempt(request, public_id)
     question = get_attempt_question(attempt, question_id)
     choices = attempt.ordered_choices(question)
-    answers = {answer.question_id: answer for answer in attempt.answers.select_related("choice")}
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
     answer = answers.get(question.pk)
+    cached_choices = {choice.pk: choice for choice in choices}
+    if answer is not None and answer.choice_id in cached_choices:
+        answer.choice = cached_choices[answer.choice_id]  # the cached row rather than another query
     error, status = "", 200
 
     if request.method == "POST" and answer is not None and not request.htmx:

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('question_ids', models.JSONField(help_text='The questions of this attempt, in the order they are asked.')),
-                ('shuffle_seed', models.PositiveBigIntegerField(default=quizzes.models.new_shuffle_seed, editable=False)),
+                ('shuffle_seed', models.PositiveBigIntegerField(default=quizzes.models.random_62_bits, editable=False)),
                 ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('correct_count', models.PositiveIntegerField(default=0)),
