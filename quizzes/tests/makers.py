@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from itertools import count
 
-from quizzes.models import Choice, Question, Quiz
+from django.test import Client
+from django.urls import reverse
+
+from quizzes.models import Attempt, Choice, Question, Quiz
 
 _serial = count(1)
+HTMX = {"HX-Request": "true"}
 
 
 def make_quiz(*, questions: int = 3, choices: int = 4, **overrides) -> Quiz:
@@ -75,3 +79,15 @@ def question_admin_data(
         if choice.plot:
             data[f"choices-{i}-plot__experiment"] = choice.plot["experiment"]
     return data | extra
+
+
+def start(client: Client, quiz: Quiz | str) -> Attempt:
+    """Start an attempt as the client's learner would, by the start form; the quiz or its slug."""
+    slug = quiz if isinstance(quiz, str) else quiz.slug
+    response = client.post(reverse("attempt-start", args=[slug]))
+    assert response.status_code == 302
+    return Attempt.objects.order_by("-started_at").first()
+
+
+def question_url(attempt: Attempt, question_id: int) -> str:
+    return reverse("attempt-question", args=[attempt.public_id, question_id])

@@ -8,8 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Question, Quiz
 from studysite.rendering import render_markdown
+
+from .makers import start
 
 pytestmark = pytest.mark.usefixtures("seed")
 # Headers a question page may carry: none of them is about the question.
@@ -17,11 +19,6 @@ STANDARD_HEADERS = {
     "content-type", "content-length", "vary", "x-frame-options", "x-content-type-options",
     "referrer-policy", "cross-origin-opener-policy", "content-security-policy", "set-cookie",
 }  # fmt: skip
-
-
-def start(client: Client, quiz: Quiz) -> Attempt:
-    client.post(reverse("attempt-start", args=[quiz.slug]))
-    return Attempt.objects.order_by("-started_at").first()
 
 
 def card_html(html: str) -> str:

@@ -10,13 +10,10 @@ from django.utils.html import escape
 from quizzes.models import Attempt, Question, Quiz
 from rnnsim.models import RenderedPlot
 
+from .makers import HTMX, start
+
 pytestmark = pytest.mark.usefixtures("seed")
-HTMX = {"HX-Request": "true"}
-
-
-def start(client: Client) -> Attempt:
-    client.post(reverse("attempt-start", args=["rnn-gradients-bptt"]))
-    return Attempt.objects.order_by("-started_at").first()
+SEED_QUIZ = "rnn-gradients-bptt"
 
 
 def answer(client: Client, attempt: Attempt, question: Question, choice) -> str:
@@ -25,7 +22,7 @@ def answer(client: Client, attempt: Attempt, question: Question, choice) -> str:
 
 
 def test_no_plot_before_answering(client: Client) -> None:
-    attempt = start(client)
+    attempt = start(client, SEED_QUIZ)
     html = client.get(
         reverse("attempt-question", args=[attempt.public_id, attempt.question_ids[0]])
     ).content.decode()
@@ -34,7 +31,7 @@ def test_no_plot_before_answering(client: Client) -> None:
 
 
 def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client) -> None:
-    attempt = start(client)
+    attempt = start(client, SEED_QUIZ)
     question = Quiz.objects.get().questions.get(order=4)  # exploding gradients: rho = 1.2
     html = answer(client, attempt, question, question.choices.get(is_correct=True))
     plot = RenderedPlot.objects.get(experiment="rho-power-law")
@@ -45,7 +42,7 @@ def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client)
 
 
 def test_a_wrong_choice_shows_its_own_plot(client: Client) -> None:
-    attempt = start(client)
+    attempt = start(client, SEED_QUIZ)
     question = Quiz.objects.get().questions.get(order=5)
     weight_decay = question.choices.get(text__startswith="Weight decay")
     html = answer(client, attempt, question, weight_decay)
@@ -55,7 +52,7 @@ def test_a_wrong_choice_shows_its_own_plot(client: Client) -> None:
 
 
 def test_review_shows_every_explanation_plot(client: Client) -> None:
-    attempt = start(client)
+    attempt = start(client, SEED_QUIZ)
     questions = {q.pk: q for q in Quiz.objects.get().questions.prefetch_related("choices")}
     for question_id in attempt.question_ids:
         question = questions[question_id]
@@ -69,7 +66,7 @@ def test_review_shows_every_explanation_plot(client: Client) -> None:
 def test_results_page_query_count_does_not_grow_with_plots(
     client: Client, django_assert_max_num_queries
 ) -> None:
-    attempt = start(client)
+    attempt = start(client, SEED_QUIZ)
     questions = {q.pk: q for q in Quiz.objects.get().questions.prefetch_related("choices")}
     for question_id in attempt.question_ids:
         question = questions[question_id]

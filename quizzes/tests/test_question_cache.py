@@ -14,8 +14,7 @@ from django.urls import reverse
 from quizzes.models import Answer, Attempt, Question, Quiz
 from studysite.models import NoteSection, StudySet
 
-from .makers import make_quiz, question_admin_data
-from .test_quiz_flow import HTMX, question_url, start
+from .makers import HTMX, make_quiz, question_admin_data, question_url, start
 
 pytestmark = pytest.mark.django_db
 

@@ -9,22 +9,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.models import Answer, Attempt, Quiz
+from quizzes.models import Answer, Attempt
 
-from .makers import make_question, make_quiz
+from .makers import HTMX, make_question, make_quiz, question_url, start
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
-
-
-def start(client: Client, quiz: Quiz) -> Attempt:
-    response = client.post(reverse("attempt-start", args=[quiz.slug]))
-    assert response.status_code == 302
-    return Attempt.objects.order_by("-started_at").first()
-
-
-def question_url(attempt: Attempt, question_id: int) -> str:
-    return reverse("attempt-question", args=[attempt.public_id, question_id])
 
 
 def token_for(client: Client, attempt: Attempt, question_id: int, *, correct: bool) -> str:
