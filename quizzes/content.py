@@ -23,7 +23,7 @@ from .models import Attempt, Choice, Question, Quiz, random_62_bits
 CACHE_SECONDS = 24 * 60 * 60
 
 
-def attempt_question(attempt: Attempt, question_id: int) -> Question | None:
+def cached_question(attempt: Attempt, question_id: int) -> Question | None:
     """The question with its choices (by order) and notes section, or None if it has been deleted."""
     key = f"quizzes:question:{question_id}:{attempt.quiz.content_version}"
     question = cache.get(key)
@@ -50,28 +50,28 @@ def renew_on_quiz_save(sender, instance: Quiz, **kwargs) -> None:
 
 
 @receiver(pre_save, sender=Question)
-@receiver(pre_save, sender=Choice)
-def remember_previous_parent(sender, instance: Question | Choice, raw: bool = False, **kwargs) -> None:
-    """A question may move to another quiz (an import matches it by GUID); its old quiz changes too."""
+def remember_previous_quiz(sender, instance: Question, raw: bool = False, **kwargs) -> None:
+    """A question may move to another quiz (an import matches it by GUID); its old quiz changes too.
+
+    Choices never move: they are edited inline under their question and imports match them by order.
+    """
     if instance.pk is None or raw:
         return
-    parent = "quiz_id" if sender is Question else "question_id"
-    previous = sender.objects.filter(pk=instance.pk).values_list(parent, flat=True)
-    instance._previous_parent_id = previous.first()
+    previous = Question.objects.filter(pk=instance.pk).values_list("quiz_id", flat=True)
+    instance._previous_quiz_id = previous.first()
 
 
 @receiver(post_save, sender=Question)
 @receiver(post_delete, sender=Question)
 def renew_on_question_change(sender, instance: Question, **kwargs) -> None:
-    previous = getattr(instance, "_previous_parent_id", None)
+    previous = getattr(instance, "_previous_quiz_id", None)
     renew_versions(Q(pk__in={instance.quiz_id, previous} - {None}))
 
 
 @receiver(post_save, sender=Choice)
 @receiver(post_delete, sender=Choice)
 def renew_on_choice_change(sender, instance: Choice, **kwargs) -> None:
-    previous = getattr(instance, "_previous_parent_id", None)
-    renew_versions(Q(questions__pk__in={instance.question_id, previous} - {None}))
+    renew_versions(Q(questions__pk=instance.question_id))
 
 
 @receiver(post_save, sender=NoteSection)

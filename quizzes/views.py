@@ -39,7 +39,7 @@ def get_attempt(request: HttpRequest, public_id) -> Attempt:
 def get_attempt_question(attempt: Attempt, question_id: int) -> Question:
     if question_id not in attempt.question_ids:
         raise Http404("This question is not part of your attempt.")
-    question = content.attempt_question(attempt, question_id)
+    question = content.cached_question(attempt, question_id)
     if question is None:
         raise Http404("This question has been removed from the quiz.")
     return question
