@@ -48,10 +48,49 @@ LATEX_REWRITES = [
 ]
 
 
+TEXT_MODE = re.compile(r"\\(?:text[a-z]*|mbox|hbox)\s*")
+HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape_text_mode(latex: str) -> str:
+    """HTML-escape the arguments of ``\\text{…}`` and its kin, which latex2mathml copies into ``<mtext>`` raw.
+
+    Elsewhere in a formula ``<``, ``>`` and ``&`` are operators and alignment marks that latex2mathml
+    handles itself, so only text-mode arguments are touched.
+    """
+    out, position = [], 0
+    for match in TEXT_MODE.finditer(latex):
+        if match.start() < position:
+            continue  # inside an argument already escaped
+        start = match.end()
+        end = argument_end(latex, start)
+        out += [latex[position:start], latex[start:end].translate(HTML_ESCAPES)]
+        position = end
+    return "".join(out) + latex[position:]
+
+
+def argument_end(latex: str, start: int) -> int:
+    """Where the command argument starting at ``start`` ends: a balanced {…} group, or one character."""
+    if start >= len(latex) or latex[start] != "{":
+        return min(start + 1, len(latex))
+    depth, index = 0, start
+    while index < len(latex):
+        char = latex[index]
+        if char == "\\":
+            index += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        index += 1
+        if depth == 0:
+            break
+    return index
+
+
 def latex_to_mathml(latex: str, *, display: bool) -> str:
     """Convert one formula; a formula latex2mathml cannot parse is shown as its source, not an error."""
     for pattern, replacement in LATEX_REWRITES:
         latex = pattern.sub(replacement, latex)
+    latex = escape_text_mode(latex)
     try:
         return latex2mathml.converter.convert(latex.strip(), display="block" if display else "inline")
     except Exception:  # latex2mathml raises assorted exception types on malformed input

@@ -98,6 +98,7 @@ def backward(
 
     ``stop_every=k`` is chunked truncated BPTT: the sequence is cut into chunks of k steps and the
     gradient is not carried from a chunk's first step into the previous chunk. ``None`` is full BPTT.
+    The initial state a_0 belongs to the first chunk, so its gradient is never cut.
     """
     T, B, n = trace.a.shape[0] - 1, trace.a.shape[1], trace.a.shape[2]
     if stop_every is not None and stop_every < 1:
@@ -114,7 +115,7 @@ def backward(
         np.matmul(dz[t - 1], params.W_aa, out=carry)  # W_aaᵀ dL/dz_t, the recurrent Jacobian
         if residual:
             carry += da[t]  # the identity path of a_t = a_{t−1} + tanh(z_t)
-        if stop_every is not None and (t - 1) % stop_every == 0:
+        if stop_every is not None and t > 1 and (t - 1) % stop_every == 0:
             carry[:] = 0.0  # chunk boundary: no gradient into the previous chunk
     da[0] = carry
     grads = parameter_gradients(params, trace, dy, dz)

@@ -81,6 +81,23 @@ def test_truncation_with_k_equal_to_T_is_full_bptt(cell) -> None:
     assert np.linalg.norm(rnn.backward(params, trace, dy, stop_every=3).params.flat() - full) > 1e-6
 
 
+@pytest.mark.parametrize("cell", rnn.CELLS)
+def test_chunked_truncation_keeps_the_gradient_into_the_initial_state(cell) -> None:
+    """a_0 belongs to the first chunk: at k = T it gets full BPTT's gradient, at k < T its chunk's."""
+    rng = np.random.default_rng(6)
+    T, k = 12, 3
+    params = rnn_params(n=5, n_x=3, n_y=2, rng=rng, recurrent=scaled_orthogonal(5, 0.9, rng))
+    trace = rnn.forward(params, rng.standard_normal((T, 3, 3)), cell=cell)
+    _, dy = squared_error(trace.y, rng.standard_normal((T, 3, 2)))
+    full = rnn.backward(params, trace, dy)
+    assert np.max(np.abs(full.da[0])) > 1e-3
+    assert np.max(np.abs(rnn.backward(params, trace, dy, stop_every=T).da - full.da)) <= 1e-12
+    first_chunk_only = dy.copy()
+    first_chunk_only[k:] = 0.0
+    chunked = rnn.backward(params, trace, dy, stop_every=k).da[0]
+    assert np.max(np.abs(chunked - rnn.backward(params, trace, first_chunk_only).da[0])) <= 1e-12
+
+
 def test_window_of_one_step_is_the_gradient_without_recurrence() -> None:
     """k = 1: each loss term reaches only its own step's weights; W_aa sees a_{t−1} as a constant."""
     rng = np.random.default_rng(5)

@@ -41,3 +41,19 @@ def test_script_and_event_handlers_are_removed() -> None:
     assert "<script" not in html
     assert "<img" not in html
     assert 'href="javascript' not in html
+
+
+def test_html_inside_text_mode_math_is_shown_as_text() -> None:
+    """latex2mathml copies \\text{…} into <mtext> unescaped; a link or an open tag must not survive."""
+    html = render_markdown(r'Sign in: $\text{<a href="https://evil.example">login</a>}$ here.')
+    assert "<a " not in html
+    assert "<mtext>&lt;a&nbsp;href=" in html
+    html = render_markdown("$\\text{<img src=x>}$ and the rest\n\nNext paragraph.")
+    assert "<img" not in html
+    assert "<p>Next paragraph.</p>" in html
+    assert "&amp;" in render_markdown(r"$\text{R&D}$")
+
+
+def test_operators_outside_text_mode_are_unchanged() -> None:
+    assert render_markdown(r"$a < b$") == render_markdown(r"$a \lt b$")
+    assert "<mtext>x</mtext></mstyle><mo>&lt;</mo><mtext" in render_markdown(r"$\mbox{x}<\textbf{y}$")

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-1234567890",
     "DJANGO_ALLOWED_HOSTS": "studysite.example.org",
+    "DJANGO_EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -38,6 +39,14 @@ def test_production_settings_pass_check_deploy() -> None:
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_reports_smtp_without_a_host() -> None:
+    """Otherwise a password reset says "sent" and the mail fails in the log."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_EMAIL_HOST"}
+    result = run_manage("check", "--deploy", env=env)
+    assert "studysite.W001" in result.stderr + result.stdout
+    assert "DJANGO_EMAIL_HOST" in result.stderr + result.stdout
 
 
 def test_unrecognised_boolean_is_a_clear_error() -> None:
