@@ -90,9 +90,30 @@ class QuestionAdmin(ReorderableInlinesAdmin):
     list_filter = ["quiz"]
     search_fields = ["text", "explanation", "choices__text"]
     list_select_related = ["quiz", "notes_section"]
-    readonly_fields = ["preview_link", "statistics"]
-    fields = ["quiz", "order", "text", "explanation", "plot", "notes_section", "preview_link", "statistics"]
+    readonly_fields = ["preview_link", "recorded_answers", "statistics"]
+    fields = [
+        "quiz",
+        "order",
+        "text",
+        "explanation",
+        "plot",
+        "notes_section",
+        "preview_link",
+        "recorded_answers",
+        "statistics",
+    ]
     inlines = [ChoiceInline]
+
+    @admin.display(description="Learners' answers")
+    def recorded_answers(self, question: Question) -> str:
+        count = question.answers.count() if question.pk else 0
+        if not count:
+            return "Nobody has answered this question yet."
+        return (
+            f"{count} recorded answer{'s' if count != 1 else ''}. Each keeps the question, its choices, the "
+            "learner's pick and its verdict as they were shown: editing, re-importing or deleting this "
+            "question or its choices changes what new learners see, never a recorded answer or score."
+        )
 
     @admin.display(description="Preview")
     def preview_link(self, question: Question) -> str:

@@ -12,6 +12,7 @@ from django.db.models import F
 
 from .models import Answer, Attempt, Choice, Question, Quiz
 from .signals import answer_recorded
+from .snapshots import snapshot
 
 
 @transaction.atomic
@@ -43,7 +44,13 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> tu
     if existing is not None:
         return existing, False
     # The checks above are the whole validation: full_clean() would only re-query rows already loaded.
-    answer = Answer(attempt=attempt, question=question, choice=choice, is_correct=choice.is_correct)
+    answer = Answer(
+        attempt=attempt,
+        question=question,
+        choice=choice,
+        is_correct=choice.is_correct,
+        shown=snapshot(question, attempt.ordered_choices(question), choice),
+    )
     try:
         with transaction.atomic():
             answer.save()

@@ -237,9 +237,18 @@ class Answer(models.Model):
     """A learner's answer to one question of one attempt; stored once and never changed."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="answers")
+    # Content may be edited, re-imported or deleted after the answer; the answer stays, with what was shown.
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
+    )
+    choice = models.ForeignKey(
+        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
+    )
     is_correct = models.BooleanField(help_text="Graded when answered, so later edits do not rewrite history.")
+    shown = models.JSONField(
+        default=dict,
+        help_text="The question and its choices as the learner saw them (quizzes.snapshots).",
+    )
     answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -15,7 +15,7 @@ from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
 from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
 
-from . import content, grading
+from . import content, grading, snapshots
 from .charts import score_chart
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
@@ -96,9 +96,6 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     choices = attempt.ordered_choices(question)
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
     answer = answers.get(question.pk)
-    cached_choices = {choice.pk: choice for choice in choices}
-    if answer is not None and answer.choice_id in cached_choices:
-        answer.choice = cached_choices[answer.choice_id]  # the cached row rather than another query
     error, status = "", 200
 
     if request.method == "POST" and answer is not None and not request.htmx:
@@ -116,9 +113,10 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         if not request.htmx and not error:
             return redirect("attempt-question", attempt.public_id, question.pk)
 
-    correct_choice = next((c for c in choices if c.is_correct), None) if answer else None
+    seen = None
     if answer is not None:
-        attach_plots([question, answer.choice, correct_choice])
+        seen = snapshots.shown(answer, notes=question.notes_section)
+        attach_plots(seen.figure_objects)
     context = {
         "attempt": attempt,
         "question": question,
@@ -127,7 +125,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         "choices": choices,
         "answer_options": [(attempt.choice_token(choice), choice) for choice in choices],
         "answer": answer,
-        "correct_choice": correct_choice,
+        "shown": seen,
         "next_url": next_question_url(attempt, set(answers)) if answer else "",
         "error": error,
     }
@@ -142,21 +140,19 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
     attempt = get_attempt(request, public_id)
     if not attempt.is_finished:
         return redirect("attempt-resume", attempt.public_id)
-    answers = {
-        answer.question_id: answer
-        for answer in attempt.answers.select_related(
-            "choice", "question", "question__notes_section__study_set"
-        ).prefetch_related(Prefetch("question__choices", queryset=Choice.objects.order_by("order")))
-    }
-    review = []
-    for question_id in attempt.question_ids:
-        answer = answers.get(question_id)
-        if answer is not None:  # a question deleted after the attempt has no answer left to review
-            correct = next(c for c in answer.question.choices.all() if c.is_correct)
-            review.append({"question": answer.question, "answer": answer, "correct_choice": correct})
-    attach_plots(
-        obj for item in review for obj in (item["question"], item["answer"].choice, item["correct_choice"])
+    position = {question_id: index for index, question_id in enumerate(attempt.question_ids)}
+    answers = sorted(
+        attempt.answers.select_related("question__notes_section__study_set"),
+        key=lambda answer: (position.get(answer.question_id, len(position)), answer.answered_at),
     )
+    review = [
+        {
+            "answer": answer,
+            "shown": snapshots.shown(answer, notes=answer.question and answer.question.notes_section),
+        }
+        for answer in answers
+    ]
+    attach_plots(obj for item in review for obj in item["shown"].figure_objects)
     return render(request, "quizzes/results.html", {"attempt": attempt, "review": review})
 
 

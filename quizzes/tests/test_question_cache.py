@@ -78,11 +78,19 @@ def rename_study_set(question: Question) -> str:
     return "/sets/bptt-gradients/"
 
 
-@pytest.mark.parametrize("edit", [rename_question, rename_choice, rename_section, rename_study_set])
-def test_every_content_edit_shows_at_once(client: Client, quiz_with_notes: Quiz, edit: Callable) -> None:
+@pytest.mark.parametrize(
+    ("edit", "answered"),
+    # An answered question shows what the learner saw (quizzes.snapshots); its notes link is live.
+    [(rename_question, False), (rename_choice, False), (rename_section, True), (rename_study_set, True)],
+)
+def test_every_content_edit_shows_at_once(
+    client: Client, quiz_with_notes: Quiz, edit: Callable, answered: bool
+) -> None:
     attempt, question, url = first_question(client, quiz_with_notes)
-    token = attempt.choice_token(question.choices.get(is_correct=True))
-    client.post(url, {"choice": token}, headers=HTMX)  # the notes link shows once answered
+    if answered:  # the notes link shows once answered
+        client.post(
+            url, {"choice": attempt.choice_token(question.choices.get(is_correct=True))}, headers=HTMX
+        )
     expected = edit(question)
     assert expected in client.get(url).content.decode()
 
