@@ -11,11 +11,20 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
-from studysite.exchange import ImportRejected, checked, decode, load_json, save_study_set, section_anchors
+from studysite.exchange import (
+    ImportRejected,
+    Record,
+    decode,
+    load_json,
+    parse_study_set,
+    save_study_set,
+    section_anchors,
+    validation_problems,
+)
 
 from .exporting import FORMAT
 from .models import Card, Deck
@@ -122,24 +131,38 @@ def parse_csv(text: str) -> Parsed:
     return parsed
 
 
+DECK_FIELDS = {
+    "title": str,
+    "slug": str,
+    "description": str,
+    "new_cards_per_day": int,
+    "reviews_per_day": int,
+    "desired_retention": float,
+}
+
+
 def parse_json(text: str) -> Parsed:
     data = load_json(text, fmt=FORMAT, kind="deck", parts={"deck": dict, "cards": list})
-    deck, cards = data["deck"], data["cards"]
-    parsed = Parsed(rows=[], deck=deck, study_set=data.get("study_set"))
-    for number, card in enumerate(cards, start=1):
-        if not isinstance(card, dict):
-            parsed.problems.append(f"card {number}: must be an object")
-            continue
-        tags = card.get("tags", [])
+    problems: list[str] = []
+    deck = Record(data["deck"], "deck", problems).present(**DECK_FIELDS)
+    parsed = Parsed(
+        rows=[], deck=deck, study_set=parse_study_set(data.get("study_set"), problems), problems=problems
+    )
+    for number, raw in enumerate(data["cards"], start=1):
+        card = Record(raw, f"card {number}", problems)
+        tags = card.get("tags", list, [])
+        if not all(isinstance(tag, str) for tag in tags):
+            problems.append(f"card {number}, field tags: must be a list of words")
+            tags = []
         parsed.rows.append(
             Row(
-                f"card {number}",
-                card.get("front", ""),
-                card.get("back", ""),
-                " ".join(tags) if isinstance(tags, list) else str(tags),
-                card.get("guid") or "",
-                card.get("plot"),
-                card.get("notes_section"),
+                card.where,
+                card.text("front"),
+                card.text("back"),
+                " ".join(tags),
+                card.text("guid"),
+                card.get("plot", dict),
+                card.get("notes_section", str),
             )
         )
     return parsed
@@ -149,7 +172,11 @@ PARSERS = {"json": parse_json, "csv": parse_csv, "tsv": parse_tsv}
 
 
 def import_deck(content: bytes, *, fmt: str, deck: Deck | None = None) -> ImportResult:
-    """Import a file into ``deck`` (CSV, TSV) or into the deck the file describes (JSON)."""
+    """Import a file into ``deck`` (CSV, TSV) or into the deck the file describes (JSON).
+
+    Everything is read, validated and built before the first write, so the write transaction (and
+    SQLite's one write lock, which learners wait for) lasts only as long as the writing.
+    """
     if fmt not in PARSERS:
         raise ImportRejected([f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"])
     parsed = PARSERS[fmt](decode(content))
@@ -157,24 +184,26 @@ def import_deck(content: bytes, *, fmt: str, deck: Deck | None = None) -> Import
         raise ImportRejected([f"the file has {len(parsed.rows)} cards; the limit is {MAX_CARDS}"])
     if parsed.deck is None and deck is None:
         raise ImportRejected([f"a {fmt.upper()} file has no deck of its own: choose the deck to import into"])
-    problems = parsed.problems + [p for row in parsed.rows for p in row_problems(row)]
-    if problems:
+    plan = build(parsed, deck)
+    problems = parsed.problems + [p for row in parsed.rows for p in row_problems(row)] + plan.problems
+    if problems:  # every problem of the file, in one report
         raise ImportRejected(problems)
     try:
         with transaction.atomic():
-            return save(parsed, deck)
-    except ValidationError as error:
+            return write(plan, parsed)
+    except ValidationError as error:  # the study set's notes, validated as they are saved
         raise ImportRejected(error.messages) from None
+    except IntegrityError as error:  # another writer took a GUID between the checks and now
+        raise ImportRejected(
+            [f"the deck changed during the import, so nothing was imported ({error})"]
+        ) from None
 
 
 def row_problems(row: Row) -> list[str]:
     problems = []
-    for name in ("front", "back", "tags", "guid"):
-        if not isinstance(getattr(row, name), str):
-            problems.append(f"{row.where}, field {name}: must be text")
-    if isinstance(row.front, str) and not row.front.strip():
+    if not row.front.strip():
         problems.append(f"{row.where}, field front: is empty")
-    if isinstance(row.back, str) and not row.back.strip():
+    if not row.back.strip():
         problems.append(f"{row.where}, field back: is empty")
     try:
         spec_from_json(row.plot)
@@ -183,31 +212,73 @@ def row_problems(row: Row) -> list[str]:
     return problems
 
 
-def save(parsed: Parsed, deck: Deck | None) -> ImportResult:
-    study_set = save_study_set(parsed.study_set) if parsed.study_set else None
-    if parsed.deck is not None:
-        fields = {
-            k: parsed.deck[k]
-            for k in ("title", "description", "new_cards_per_day", "reviews_per_day", "desired_retention")
-            if k in parsed.deck
-        }
-        deck = Deck.objects.filter(slug=parsed.deck.get("slug")).first() or Deck(slug=parsed.deck.get("slug"))
-        for name, value in fields.items():
-            setattr(deck, name, value)
-        if study_set is not None:
-            deck.study_set = study_set
-        checked(deck, "deck")
-    sections = section_anchors(deck.study_set)
-    existing = {c.guid: c for c in Card.objects.filter(guid__in=[r.guid for r in parsed.rows if r.guid])}
-    created = updated = 0
+@dataclass
+class Plan:
+    """The cards an import will write, all validated, with the problems that stop it."""
+
+    deck: Deck
+    new_cards: list[Card] = field(default_factory=list)
+    changed_cards: list[Card] = field(default_factory=list)
+    notes_anchors: dict[int, str | None] = field(default_factory=dict)  # id(card) → anchor
+    problems: list[str] = field(default_factory=list)
+
+
+def target_deck(parsed: Parsed, deck: Deck | None, problems: list[str]) -> Deck:
+    if parsed.deck is None:
+        return deck
+    slug = parsed.deck.get("slug") or ""
+    target = Deck.objects.filter(slug=slug).first() or Deck(slug=slug)
+    for name, value in parsed.deck.items():
+        if name != "slug" and value is not None:
+            setattr(target, name, value)
+    problems += validation_problems(target, "deck", exclude=["study_set"])
+    return target
+
+
+def build(parsed: Parsed, deck: Deck | None) -> Plan:
+    """Match every row to the deck's cards by GUID, report conflicts, and build the cards, unsaved."""
+    problems: list[str] = []
+    plan = Plan(deck=target_deck(parsed, deck, problems), problems=problems)
+    guids = [row.guid for row in parsed.rows if row.guid]
+    for guid in {g for g in guids if guids.count(g) > 1}:
+        places = ", ".join(row.where for row in parsed.rows if row.guid == guid)
+        problems.append(f"{places}: the same card (GUID {guid}) appears more than once")
+    existing = {c.guid: c for c in Card.objects.filter(guid__in=guids).select_related("deck")}
     for row in parsed.rows:
-        card = existing.get(row.guid) or Card(**({"guid": row.guid} if row.guid else {}))
-        is_new = card.pk is None
-        card.deck, card.front, card.back, card.tags = deck, row.front, row.back, " ".join(row.tags.split())
+        card = existing.get(row.guid)
+        if card is not None and card.deck_id != plan.deck.pk:
+            problems.append(
+                f"{row.where}: conflict: its GUID {row.guid} belongs to a card of the deck "
+                f"{card.deck.slug!r}; an import changes only its own deck (remove the GUID to add a copy)"
+            )
+            continue
+        if card is None:
+            card = Card(deck=plan.deck, **({"guid": row.guid} if row.guid else {}))
+            plan.new_cards.append(card)
+        else:
+            plan.changed_cards.append(card)
+        card.front, card.back, card.tags = row.front, row.back, " ".join(row.tags.split())
         if parsed.deck is not None:  # JSON carries these; CSV and TSV leave them as they are
             card.plot = row.plot or None
-            card.notes_section = sections.get(row.notes_section) if row.notes_section else None
-        checked(card, row.where)
-        created += is_new
-        updated += not is_new
-    return ImportResult(deck=deck, created=created, updated=updated)
+            plan.notes_anchors[id(card)] = row.notes_section
+        problems += validation_problems(card, row.where, exclude=["deck", "notes_section"])
+    return plan
+
+
+def write(plan: Plan, parsed: Parsed) -> ImportResult:
+    """All the writes, in bulk: a few statements however many cards there are."""
+    deck = plan.deck
+    if parsed.study_set:
+        deck.study_set = save_study_set(parsed.study_set)
+    if parsed.deck is not None or deck.pk is None:
+        deck.save()
+    sections = section_anchors(deck.study_set)
+    for card in plan.new_cards + plan.changed_cards:
+        card.deck = deck
+        if id(card) in plan.notes_anchors:
+            card.notes_section = sections.get(plan.notes_anchors[id(card)] or "")
+    Card.objects.bulk_update(
+        plan.changed_cards, ["front", "back", "tags", "plot", "notes_section"], batch_size=500
+    )
+    Card.objects.bulk_create(plan.new_cards, batch_size=500)
+    return ImportResult(deck=deck, created=len(plan.new_cards), updated=len(plan.changed_cards))

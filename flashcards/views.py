@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
-from studysite.exchange import MAX_BYTES, ImportRejected
+from studysite.exchange import ImportRejected, read_upload
 
 from . import exporting, importing, scheduling, statistics
 from .models import Card, Deck, Review
@@ -222,7 +222,7 @@ def deck_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 result = importing.import_deck(
-                    upload.read(MAX_BYTES + 1),
+                    read_upload(upload),
                     fmt=form.cleaned_data["format"],
                     deck=form.cleaned_data["deck"],
                 )

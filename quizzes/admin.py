@@ -84,10 +84,27 @@ class QuizAdmin(ReorderableInlinesAdmin):
         return item_analysis_table(list(quiz.questions.all())) if quiz.pk else "Save the quiz first."
 
 
+class ExplanationFilter(admin.SimpleListFilter):
+    """Imported questions may come without an explanation; instructors find them here to write one."""
+
+    title = "explanation"
+    parameter_name = "explanation"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing"), ("written", "Written")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(explanation__regex=r"^\s*$")
+        if self.value() == "written":
+            return queryset.exclude(explanation__regex=r"^\s*$")
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(ReorderableInlinesAdmin):
-    list_display = ["__str__", "quiz", "order", "notes_section", "preview_link"]
-    list_filter = ["quiz"]
+    list_display = ["__str__", "quiz", "order", "notes_section", "has_explanation", "preview_link"]
+    list_filter = ["quiz", ExplanationFilter]
     search_fields = ["text", "explanation", "choices__text"]
     list_select_related = ["quiz", "notes_section"]
     readonly_fields = ["preview_link", "recorded_answers", "statistics"]
@@ -114,6 +131,10 @@ class QuestionAdmin(ReorderableInlinesAdmin):
             "learner's pick and its verdict as they were shown: editing, re-importing or deleting this "
             "question or its choices changes what new learners see, never a recorded answer or score."
         )
+
+    @admin.display(description="Explanation", boolean=True)
+    def has_explanation(self, question: Question) -> bool:
+        return bool(question.explanation.strip())
 
     @admin.display(description="Preview")
     def preview_link(self, question: Question) -> str:

@@ -12,12 +12,23 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
-from studysite.exchange import ImportRejected, checked, decode, load_json, save_study_set, section_anchors
+from studysite.exchange import (
+    ImportRejected,
+    Record,
+    decode,
+    load_json,
+    parse_study_set,
+    save_study_set,
+    section_anchors,
+    validation_problems,
+)
 
+from .content import renew_versions
 from .exporting import FORMAT
 from .models import Choice, Question, Quiz
 
@@ -61,38 +72,52 @@ class QuizImportResult:
     updated: int
 
 
+QUIZ_FIELDS = {
+    "title": str,
+    "slug": str,
+    "description": str,
+    "shuffle_questions": bool,
+    "shuffle_choices": bool,
+    "pass_mark": int,
+    "published": bool,
+}
+
+
 def parse_json(text: str) -> ParsedQuiz:
     data = load_json(text, fmt=FORMAT, kind="quiz", parts={"quiz": dict, "questions": list})
-    parsed = ParsedQuiz(questions=[], quiz=data["quiz"], study_set=data.get("study_set"))
-    for number, q in enumerate(data["questions"], start=1):
-        where = f"question {number}"
-        if not isinstance(q, dict) or not isinstance(q.get("choices"), list):
-            parsed.problems.append(f'{where}: must be an object with a "choices" list')
-            continue
+    problems: list[str] = []
+    parsed = ParsedQuiz(
+        questions=[],
+        quiz=Record(data["quiz"], "quiz", problems).present(**QUIZ_FIELDS),
+        study_set=parse_study_set(data.get("study_set"), problems),
+        problems=problems,
+    )
+    for number, raw in enumerate(data["questions"], start=1):
+        record = Record(raw, f"question {number}", problems)
         choices = []
-        for c in q["choices"]:
-            if not isinstance(c, dict):
-                parsed.problems.append(f"{where}: every choice must be an object")
-                break
+        for index, raw_choice in enumerate(record.get("choices", list, []), start=1):
+            choice = Record(raw_choice, f"question {number}, choice {index}", problems)
             choices.append(
                 ChoiceRow(
-                    c.get("order"),
-                    c.get("text", ""),
-                    bool(c.get("is_correct")),
-                    c.get("feedback", ""),
-                    c.get("plot"),
+                    choice.get("order", int, index),
+                    choice.text("text"),
+                    choice.get("is_correct", bool, False),
+                    choice.text("feedback"),
+                    choice.get("plot", dict),
                 )
             )
+        if record.valid and "choices" not in record.data:
+            problems.append(f'question {number}: needs a "choices" list')
         parsed.questions.append(
             QuestionRow(
-                where,
-                q.get("text", ""),
-                q.get("explanation", ""),
+                record.where,
+                record.text("text"),
+                record.text("explanation"),
                 choices,
-                guid=q.get("guid") or "",
-                order=q.get("order"),
-                plot=q.get("plot"),
-                notes_section=q.get("notes_section"),
+                guid=record.text("guid"),
+                order=record.get("order", int),
+                plot=record.get("plot", dict),
+                notes_section=record.get("notes_section", str),
             )
         )
     return parsed
@@ -171,9 +196,8 @@ def parse_gift(text: str) -> ParsedQuiz:
         if not answers:
             parsed.problems.append(f"{where}: no answers; mark the right one with = and the others with ~")
             continue
-        guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:gift:{name}").hex if name else ""
         parsed.questions.append(
-            QuestionRow(where, gift_unescape(head), gift_unescape(general), answers, guid)
+            QuestionRow(where, gift_unescape(head), gift_unescape(general), answers, gift_name=name)
         )
     return parsed
 
@@ -182,7 +206,11 @@ PARSERS = {"json": parse_json, "gift": parse_gift}
 
 
 def import_quiz(content: bytes, *, fmt: str, quiz: Quiz | None = None) -> QuizImportResult:
-    """Import a StudySite quiz file (JSON), or GIFT questions into ``quiz``."""
+    """Import a StudySite quiz file (JSON), or GIFT questions into ``quiz``.
+
+    Everything is read, validated and built before the first write, so the write transaction (and
+    SQLite's one write lock, which learners' answers wait for) lasts only as long as the writing.
+    """
     if fmt not in PARSERS:
         raise ImportRejected([f"unknown format {fmt!r}; use json or gift"])
     parsed = PARSERS[fmt](decode(content))
@@ -192,14 +220,146 @@ def import_quiz(content: bytes, *, fmt: str, quiz: Quiz | None = None) -> QuizIm
         )
     if parsed.quiz is None and quiz is None:
         raise ImportRejected([f"a {fmt.upper()} file has no quiz of its own: choose the quiz to import into"])
-    problems = parsed.problems + [p for q in parsed.questions for p in question_problems(q)]
-    if problems:
-        raise ImportRejected(problems)
+    plan = build(parsed, quiz)
+    if parsed.problems or plan.problems:  # every problem of the file, in one report
+        raise ImportRejected(parsed.problems + plan.problems)
     try:
         with transaction.atomic():
-            return save(parsed, quiz)
-    except ValidationError as error:
+            return write(plan, parsed)
+    except ValidationError as error:  # the study set's notes, validated as they are saved
         raise ImportRejected(error.messages) from None
+    except IntegrityError as error:  # another writer took a GUID or an order between the checks and now
+        raise ImportRejected(
+            [f"the quiz changed during the import, so nothing was imported ({error})"]
+        ) from None
+
+
+@dataclass
+class Plan:
+    """The rows an import will write, all validated, with the problems that stop it."""
+
+    quiz: Quiz
+    new_questions: list[Question] = field(default_factory=list)
+    changed_questions: list[Question] = field(default_factory=list)
+    new_choices: list[Choice] = field(default_factory=list)
+    changed_choices: list[Choice] = field(default_factory=list)
+    dropped_choice_ids: list[int] = field(default_factory=list)
+    notes_anchors: dict[int, str | None] = field(default_factory=dict)  # id(question) → anchor
+    problems: list[str] = field(default_factory=list)
+
+
+def target_quiz(parsed: ParsedQuiz, quiz: Quiz | None, problems: list[str]) -> Quiz:
+    if parsed.quiz is None:
+        return quiz
+    slug = parsed.quiz.get("slug") or ""
+    target = Quiz.objects.filter(slug=slug).first() or Quiz(slug=slug)
+    for name, value in parsed.quiz.items():
+        if name != "slug" and value is not None:
+            setattr(target, name, value)
+    problems += validation_problems(target, "quiz", exclude=["study_set"])
+    return target
+
+
+def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
+    """Match every row to what exists, report conflicts, and build the rows to write, unsaved."""
+    problems = [p for row in parsed.questions for p in question_problems(row)]
+    target = target_quiz(parsed, quiz, problems)
+    plan = Plan(quiz=target, problems=problems)
+    for row in parsed.questions:
+        if not row.guid and row.gift_name:  # a GIFT name identifies its question within this quiz only
+            row.guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:gift:{target.slug}:{row.gift_name}").hex
+    guids = [row.guid for row in parsed.questions if row.guid]
+    for guid in {g for g in guids if guids.count(g) > 1}:
+        places = ", ".join(row.where for row in parsed.questions if row.guid == guid)
+        problems.append(f"{places}: the same question (GUID {guid}) appears more than once")
+    existing = {q.guid: q for q in Question.objects.filter(guid__in=guids).select_related("quiz")}
+    choices_of: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question__in=[q.pk for q in existing.values()]):
+        choices_of.setdefault(choice.question_id, []).append(choice)
+    kept_orders = dict(
+        target.questions.exclude(guid__in=guids).values_list("order", "pk") if target.pk else []
+    )
+    next_order = max(target.questions.values_list("order", flat=True), default=0) + 1 if target.pk else 1
+    for row in parsed.questions:
+        question = existing.get(row.guid)
+        if question is not None and question.quiz_id != target.pk:
+            problems.append(
+                f"{row.where}: conflict: its GUID {row.guid} belongs to question {question.order} of the "
+                f"quiz {question.quiz.slug!r}; an import changes only its own quiz (remove the GUID to add "
+                "a copy)"
+            )
+            continue
+        if question is None:
+            question = Question(quiz=target, **({"guid": row.guid} if row.guid else {}))
+            plan.new_questions.append(question)
+        else:
+            plan.changed_questions.append(question)
+        if row.order is not None:
+            question.order = row.order
+        elif question.pk is None:
+            question.order, next_order = next_order, next_order + 1
+        question.text, question.explanation = row.text, row.explanation
+        if parsed.quiz is not None:  # JSON carries plots and notes links; GIFT leaves them as they are
+            question.plot = row.plot or None
+            plan.notes_anchors[id(question)] = row.notes_section
+        if question.order in kept_orders:
+            problems.append(f"{row.where}, field order: {question.order} is taken by another question")
+        kept_orders[question.order] = question.pk
+        problems += validation_problems(question, row.where, exclude=["quiz", "notes_section"])
+        plan_choices(plan, question, row, choices_of.get(question.pk, []))
+    return plan
+
+
+def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list[Choice]) -> None:
+    """Choices are matched by order; the ones the file no longer has are dropped (answers keep theirs)."""
+    by_order = {choice.order: choice for choice in current}
+    for number, data in enumerate(row.choices, start=1):
+        choice = by_order.pop(data.order, None)
+        if choice is None:
+            choice = Choice(question=question, order=data.order)
+            plan.new_choices.append(choice)
+        else:
+            plan.changed_choices.append(choice)
+        choice.text, choice.is_correct, choice.feedback, choice.plot = (
+            data.text,
+            data.is_correct,
+            data.feedback,
+            data.plot or None,
+        )
+        plan.problems += validation_problems(choice, f"{row.where}, choice {number}", exclude=["question"])
+    plan.dropped_choice_ids += [choice.pk for choice in by_order.values()]
+
+
+PARKED = 1_000_000  # orders are moved out of the way first, so the file may swap them freely
+
+
+def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
+    """All the writes, in bulk: a few statements however many questions there are."""
+    quiz = plan.quiz
+    if parsed.study_set:
+        quiz.study_set = save_study_set(parsed.study_set)
+    if parsed.quiz is not None or quiz.pk is None:
+        quiz.save()
+    sections = section_anchors(quiz.study_set)
+    for question in plan.new_questions + plan.changed_questions:
+        question.quiz = quiz
+        if id(question) in plan.notes_anchors:
+            question.notes_section = sections.get(plan.notes_anchors[id(question)] or "")
+    changed = [q.pk for q in plan.changed_questions]
+    Question.objects.filter(pk__in=changed).update(order=F("order") + PARKED)
+    Question.objects.bulk_update(
+        plan.changed_questions,
+        ["quiz", "order", "text", "explanation", "plot", "notes_section"],
+        batch_size=500,
+    )
+    Question.objects.bulk_create(plan.new_questions, batch_size=500)
+    Choice.objects.filter(pk__in=plan.dropped_choice_ids).delete()
+    Choice.objects.bulk_update(
+        plan.changed_choices, ["text", "is_correct", "feedback", "plot"], batch_size=500
+    )
+    Choice.objects.bulk_create(plan.new_choices, batch_size=500)
+    renew_versions(Q(pk=quiz.pk))  # bulk writes send no signals, so the question cache is renewed here
+    return QuizImportResult(quiz=quiz, created=len(plan.new_questions), updated=len(plan.changed_questions))
 
 
 def question_problems(row: QuestionRow) -> list[str]:
@@ -214,60 +374,3 @@ def question_problems(row: QuestionRow) -> list[str]:
         except ParameterError as error:
             problems.append(f"{row.where}, field {label}: {error}")
     return problems
-
-
-QUIZ_FIELDS = ("title", "description", "shuffle_questions", "shuffle_choices", "pass_mark", "published")
-
-
-def save(parsed: ParsedQuiz, quiz: Quiz | None) -> QuizImportResult:
-    study_set = save_study_set(parsed.study_set) if parsed.study_set else None
-    if parsed.quiz is not None:
-        quiz = Quiz.objects.filter(slug=parsed.quiz.get("slug")).first() or Quiz(slug=parsed.quiz.get("slug"))
-        for name in QUIZ_FIELDS:
-            if name in parsed.quiz:
-                setattr(quiz, name, parsed.quiz[name])
-        if study_set is not None:
-            quiz.study_set = study_set
-        checked(quiz, "quiz")
-    sections = section_anchors(quiz.study_set)
-    existing = {
-        q.guid: q for q in Question.objects.filter(guid__in=[r.guid for r in parsed.questions if r.guid])
-    }
-    next_order = (max(quiz.questions.values_list("order", flat=True), default=0)) + 1
-    created = updated = 0
-    for row in parsed.questions:
-        if not row.guid and row.gift_name:
-            row.guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:gift:{quiz.slug}:{row.gift_name}").hex
-            existing |= {q.guid: q for q in Question.objects.filter(guid=row.guid)}
-        question = existing.get(row.guid)
-        is_new = question is None
-        if is_new:
-            question = Question(**({"guid": row.guid} if row.guid else {}))
-        if row.order is not None:
-            question.order = row.order
-        elif is_new:
-            question.order, next_order = next_order, next_order + 1
-        question.quiz, question.text, question.explanation = quiz, row.text, row.explanation
-        if parsed.quiz is not None:
-            question.plot = row.plot or None
-            question.notes_section = sections.get(row.notes_section) if row.notes_section else None
-        checked(question, row.where)
-        save_choices(question, row)
-        created += is_new
-        updated += not is_new
-    return QuizImportResult(quiz=quiz, created=created, updated=updated)
-
-
-def save_choices(question: Question, row: QuestionRow) -> None:
-    by_order = {c.order: c for c in question.choices.all()}
-    for number, data in enumerate(row.choices, start=1):
-        choice = by_order.pop(data.order, None) or Choice(question=question, order=data.order)
-        choice.text, choice.is_correct, choice.feedback, choice.plot = (
-            data.text,
-            data.is_correct,
-            data.feedback,
-            data.plot or None,
-        )
-        checked(choice, f"{row.where}, choice {number}")
-    for leftover in by_order.values():
-        leftover.delete()

@@ -68,7 +68,10 @@ class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField()
     text = models.TextField(help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
-    explanation = models.TextField(help_text="Shown after the learner answers. Markdown with LaTeX.")
+    explanation = models.TextField(
+        blank=True,
+        help_text="Shown after the learner answers. Markdown with LaTeX. Optional, but recommended.",
+    )
     notes_section = models.ForeignKey(
         NoteSection,
         on_delete=models.SET_NULL,
@@ -120,7 +123,9 @@ class Choice(models.Model):
     order = models.PositiveIntegerField()
     text = models.TextField(help_text="Markdown with LaTeX.")
     is_correct = models.BooleanField(default=False)
-    feedback = models.TextField(help_text="Why this choice is right or wrong; shown when it is picked.")
+    feedback = models.TextField(
+        blank=True, help_text="Why this choice is right or wrong; shown when it is picked. Optional."
+    )
     plot = PlotSpecModelField(
         "feedback plot", help_text="Optional: a simulation shown with this choice's feedback."
     )

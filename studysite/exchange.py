@@ -20,12 +20,21 @@ class ImportRejected(ValueError):
         self.problems = problems
 
 
+def read_upload(upload) -> bytes:
+    """An uploaded file's bytes, refused by its real size before more than the limit is read."""
+    if upload.size > MAX_BYTES:
+        raise ImportRejected([size_problem(upload.size)])
+    return upload.read()
+
+
+def size_problem(size: int) -> str:
+    return f"The file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB."
+
+
 def decode(content: bytes) -> str:
     """An uploaded file as text: at most MAX_BYTES, and UTF-8 (a byte-order mark is allowed)."""
     if len(content) > MAX_BYTES:
-        raise ImportRejected(
-            [f"The file is {len(content) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB."]
-        )
+        raise ImportRejected([size_problem(len(content))])
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -38,12 +47,80 @@ def load_json(text: str, *, fmt: str, kind: str, parts: dict[str, type]) -> dict
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportRejected([f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
+    except RecursionError:
+        raise ImportRejected(["the JSON is nested too deeply to be a StudySite file"]) from None
     if not isinstance(data, dict) or data.get("format") != fmt:
         raise ImportRejected([f'the file is not a StudySite {kind}: "format" must be "{fmt}"'])
     if not all(isinstance(data.get(name), expected) for name, expected in parts.items()):
         wanted = " and ".join(f'a "{name}" {"list" if t is list else "object"}' for name, t in parts.items())
         raise ImportRejected([f"a {kind} file needs {wanted}"])
     return data
+
+
+class Record:
+    """One object of an import file, read field by field with each field's type checked first.
+
+    A field of the wrong type is a problem naming its place and field, collected with every other
+    problem of the file; the value read is then the default, so parsing goes on to find the rest.
+    """
+
+    TYPE_NAMES = {
+        str: "text",
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }
+
+    def __init__(self, data: object, where: str, problems: list[str]) -> None:
+        self.where, self.problems = where, problems
+        self.valid = isinstance(data, dict)
+        if not self.valid:
+            problems.append(f"{where}: must be an object")
+        self.data = data if self.valid else {}
+
+    def get(self, name: str, kind: type, default=None):
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            self.problems.append(f"{self.where}, field {name}: must be {self.TYPE_NAMES[kind]}")
+            return default
+        return value
+
+    def text(self, name: str) -> str:
+        return self.get(name, str, "")
+
+    def present(self, **kinds: type) -> dict:
+        """The fields of these names that the record has, each of its kind."""
+        return {name: self.get(name, kind) for name, kind in kinds.items() if name in self.data}
+
+
+def parse_study_set(data: object, problems: list[str]) -> dict | None:
+    """A study set and its note sections from a file, every field's type checked."""
+    if data is None:
+        return None
+    record = Record(data, "study set", problems)
+    sections = []
+    for number, section in enumerate(record.get("sections", list, []), start=1):
+        item = Record(section, f"section {number}", problems)
+        sections.append(
+            {
+                "order": item.get("order", int),
+                "title": item.text("title"),
+                "anchor": item.text("anchor"),
+                "body": item.text("body"),
+            }
+        )
+    return {
+        "title": record.text("title"),
+        "slug": record.text("slug"),
+        "description": record.text("description"),
+        "sections": sections,
+    }
 
 
 def export_study_set(study_set: StudySet | None) -> dict | None:
@@ -69,6 +146,17 @@ def checked(obj: models.Model, where: str) -> None:
             [f"{where}, field {name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
         ) from None
     obj.save()
+
+
+def validation_problems(obj: models.Model, where: str, *, exclude: list[str]) -> list[str]:
+    """The admin's field validation, without the uniqueness queries the plan checks in bulk."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            f"{where}, field {name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        ]
+    return []
 
 
 def save_study_set(data: dict) -> StudySet:

@@ -88,10 +88,10 @@ def test_csv_and_tsv_round_trip_fields_with_commas_tabs_and_newlines() -> None:
         deck=deck, front='Tab\there, "quote", comma', back="Line one\nline two \\ backslash", tags="a b"
     )
     tsv, csv_text = exporting.export_tsv(deck), exporting.export_csv(deck)
-    for fmt, text in (("tsv", tsv), ("csv", csv_text)):
-        target = make_deck(cards=0)
+    Card.objects.filter(deck=deck).update(front="edited", back="edited")
+    for fmt, text, target in (("tsv", tsv, make_deck(cards=0)), ("csv", csv_text, deck)):
         importing.import_deck(text.encode(), fmt=fmt, deck=target)
-        card = target.cards.get()  # TSV has no GUID: a new card; CSV's GUID moves the original here
+        card = target.cards.get()  # TSV has no GUID: a new card; CSV's GUID updates the original
         assert card.front == 'Tab\there, "quote", comma'
         assert card.back == "Line one\nline two \\ backslash"
     assert Card.objects.count() == 2
