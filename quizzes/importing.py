@@ -7,10 +7,12 @@ answers to unchanged choices survive a re-import.
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from dataclasses import dataclass, field
 
+import nh3
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -148,13 +150,21 @@ def gift_split(text: str, separators: str) -> list[tuple[str, str]]:
     return parts
 
 
-def parse_gift(text: str) -> ParsedQuiz:
-    """Moodle GIFT multiple choice: ::name::text {=right#feedback ~wrong#feedback ####general feedback}."""
-    parsed = ParsedQuiz(questions=[])
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
-    blocks, block, start = [], [], 1
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+FORMAT_MARKER = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
+BLANK = "_____"  # Moodle's "missing word": text after the answers means the answers fill a gap
+
+
+def gift_blocks(text: str) -> list[tuple[int, str]]:
+    """Questions as (first line number, source): blank lines separate them; comments and commands go.
+
+    Line numbers count every line of the file, comments included, so messages point where an editor does.
+    """
+    blocks, block, start = [], [], 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("//") or stripped.startswith("$CATEGORY:"):
+            continue
+        if not stripped:
             if block:
                 blocks.append((start, "\n".join(block)))
                 block = []
@@ -164,23 +174,49 @@ def parse_gift(text: str) -> ParsedQuiz:
         block.append(line)
     if block:
         blocks.append((start, "\n".join(block)))
-    for start, source in blocks:
-        where = f"line {start}"
-        opens = [m.start() for m in re.finditer(r"(?<!\\){", source)]
-        closes = [m.start() for m in re.finditer(r"(?<!\\)}", source)]
+    return blocks
+
+
+def formatted(text: str) -> str:
+    """GIFT text with its format marker applied: Markdown and plain text as they are, HTML as its text."""
+    match = FORMAT_MARKER.match(text)
+    if match is None:
+        return gift_unescape(text)
+    body = gift_unescape(text[match.end() :])
+    if match[1].lower() == "html":
+        body = html.unescape(nh3.clean(body, tags=set()))
+    return body.strip()
+
+
+def gift_label(name: str, head: str) -> str:
+    """A question by its ::name::, or else by its first words, as an instructor would find it."""
+    if name:
+        return f'"{name}"'
+    words = gift_unescape(FORMAT_MARKER.sub("", head)).split()
+    return '"' + " ".join(words[:6]) + (" …" if len(words) > 6 else "") + '"'
+
+
+def parse_gift(text: str) -> ParsedQuiz:
+    """Moodle GIFT multiple choice: ::name::text {=right#feedback ~wrong#feedback ####general feedback}."""
+    parsed = ParsedQuiz(questions=[])
+    for start, source in gift_blocks(text):
+        name, rest = "", source
+        if match := re.match(r"\s*::(.*?)(?<!\\)::", source, re.DOTALL):
+            name, rest = gift_unescape(match[1]), source[match.end() :]
+        opens = [m.start() for m in re.finditer(r"(?<!\\){", rest)]
+        closes = [m.start() for m in re.finditer(r"(?<!\\)}", rest)]
+        where = f"line {start}, question {gift_label(name, rest[: opens[0]] if opens else rest)}"
         if len(opens) != 1 or len(closes) != 1 or closes[0] < opens[0]:
             parsed.problems.append(
                 f"{where}: unbalanced braces; a question needs exactly one {{ … }} answer list"
             )
             continue
-        head, body = source[: opens[0]], source[opens[0] + 1 : closes[0]]
-        name = ""
-        if match := re.match(r"\s*::(.*?)(?<!\\)::", head, re.DOTALL):
-            name, head = gift_unescape(match[1]), head[match.end() :]
-        head = re.sub(r"^\s*\[(markdown|html|plain|moodle)\]", "", head)
+        head, body, tail = rest[: opens[0]], rest[opens[0] + 1 : closes[0]], rest[closes[0] + 1 :]
+        question_text = formatted(head)
+        if tail.strip():
+            question_text = f"{question_text} {BLANK} {gift_unescape(tail)}".strip()
         general, answers = "", []
-        pieces = gift_split(body, "=~")
-        for mark, piece in pieces:
+        for mark, piece in gift_split(body, "=~"):
             if not mark:
                 if piece.strip():
                     parsed.problems.append(f"{where}: text before the first answer: {piece.strip()[:40]!r}")
@@ -189,15 +225,13 @@ def parse_gift(text: str) -> ParsedQuiz:
                 piece, general = piece.split("####", 1)
             answer, *feedback = (text for _, text in gift_split(piece, "#"))
             answers.append(
-                ChoiceRow(
-                    len(answers) + 1, gift_unescape(answer), mark == "=", gift_unescape("#".join(feedback))
-                )
+                ChoiceRow(len(answers) + 1, formatted(answer), mark == "=", formatted("#".join(feedback)))
             )
         if not answers:
             parsed.problems.append(f"{where}: no answers; mark the right one with = and the others with ~")
             continue
         parsed.questions.append(
-            QuestionRow(where, gift_unescape(head), gift_unescape(general), answers, gift_name=name)
+            QuestionRow(where, question_text, formatted(general), answers, gift_name=name)
         )
     return parsed
 

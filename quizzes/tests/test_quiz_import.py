@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from quizzes import exporting, importing
 from quizzes.models import Choice, Question, Quiz
@@ -82,15 +83,15 @@ def test_gift_round_trip_keeps_texts_choices_and_feedback_and_reimport_updates()
 @pytest.mark.parametrize(
     ("gift", "problem"),
     [
-        ("::Q1:: What? {=yes ~no\n", "line 1: unbalanced braces"),
-        ("::Q1:: What? {=yes} extra }", "line 1: unbalanced braces"),
+        ("::Q1:: What? {=yes ~no\n", 'line 1, question "Q1": unbalanced braces'),
+        ("::Q1:: What? {=yes} extra }", 'line 1, question "Q1": unbalanced braces'),
         (
             "::Q1:: What? {~a ~b}",
-            "line 1, field choices: A single-answer question needs exactly one correct choice; 0",
+            'line 1, question "Q1", field choices: A single-answer question needs exactly one correct',
         ),
         ("::Q1:: What? {=a =b}", "exactly one correct choice; 2 are marked correct"),
-        ("::Q1:: What? {}", "line 1: no answers"),
-        ("::Q1:: Fine {=a ~b}\n\n::Q2:: Broken {=a", "line 3: unbalanced braces"),
+        ("::Q1:: What? {}", 'line 1, question "Q1": no answers'),
+        ("::Q1:: Fine {=a ~b}\n\n::Q2:: Broken {=a", 'line 3, question "Q2": unbalanced braces'),
     ],
 )
 def test_malformed_gift_is_rejected_and_changes_nothing(gift, problem) -> None:
@@ -136,3 +137,58 @@ def test_command_line_round_trip(tmp_path) -> None:
     bad.write_text("::Q:: broken {=a")
     with pytest.raises(CommandError, match="unbalanced braces"):
         call_command("import_quiz", str(bad), quiz=target.slug)
+
+
+REAL_GIFT = """// question: 1 name: Moodle's price
+// a comment that earlier versions did not count
+$CATEGORY: $course$/Imported
+
+::Price::Moodle costs {~lots of money =nothing ~a small amount} to download.
+
+// unnamed, with format markers and no feedback at all
+[html]Which <b>radius</b> decides? {
+  =[html]the <i>spectral</i> radius
+  ~[markdown]the **largest** weight
+}
+
+::Broken::What is missing? {=this
+"""
+
+
+def test_real_gift_keeps_text_after_the_answers_strips_markers_and_counts_comment_lines() -> None:
+    quiz = make_quiz(questions=0)
+    gift = REAL_GIFT.rsplit("::Broken::", 1)[0]
+    result = importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)
+    assert result.created == 2
+    price, radius = quiz.questions.order_by("order")
+    assert price.text == "Moodle costs _____ to download."
+    assert price.choices.get(is_correct=True).text == "nothing"
+    assert radius.text == "Which radius decides?"
+    assert list(radius.choices.values_list("text", "feedback")) == [
+        ("the spectral radius", ""),
+        ("the **largest** weight", ""),
+    ]
+    assert radius.explanation == ""
+
+
+def test_every_gift_problem_is_reported_at_its_true_line_in_one_pass() -> None:
+    quiz = make_quiz(questions=0)
+    gift = REAL_GIFT.replace("=nothing", "~nothing")
+    with pytest.raises(ImportRejected) as rejected:
+        importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)
+    assert rejected.value.problems == [
+        'line 13, question "Broken": unbalanced braces; a question needs exactly one { … } answer list',
+        'line 5, question "Price", field choices: A single-answer question needs exactly one correct choice; '
+        "0 are marked correct.",
+    ]
+    assert not quiz.questions.exists()
+
+
+def test_admin_lists_questions_without_an_explanation(admin_client) -> None:
+    quiz = make_quiz(questions=1)
+    importing.import_quiz(b"::Bare::A question with no feedback? {=yes ~no}", fmt="gift", quiz=quiz)
+    url = reverse("admin:quizzes_question_changelist")
+    missing = admin_client.get(url, {"explanation": "missing"}).content.decode()
+    assert "A question with no feedback?" in missing
+    assert "Question 1?" not in missing
+    assert "Question 1?" in admin_client.get(url, {"explanation": "written"}).content.decode()
