@@ -18,7 +18,7 @@ import genanki
 from django.core.files.storage import default_storage
 
 from rnnsim.figures import get_or_render, spec_from_json
-from studysite.exchange import export_study_set
+from studysite.exchange import export_study_set, neutralise_cell
 from studysite.rendering import markdown_parser, sanitise
 
 from .models import Card, Deck
@@ -85,7 +85,9 @@ def rows_csv(rows: list[NoteRow]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["front", "back", "tags", "guid"])
     for row in rows:
-        writer.writerow([row.front, row.back, " ".join(row.tags), row.guid])
+        writer.writerow(
+            [neutralise_cell(cell) for cell in (row.front, row.back, " ".join(row.tags), row.guid)]
+        )
     return buffer.getvalue()
 
 
@@ -95,11 +97,14 @@ def export_csv(deck: Deck) -> str:
 
 def escape_tsv(text: str) -> str:
     """Quizlet reads one card per line and a tab between term and definition, so escape both."""
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r\n", "\\n").replace("\n", "\\n")
+    escaped = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r\n", "\\n")
+    return escaped.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def rows_tsv(rows: list[NoteRow]) -> str:
-    return "".join(f"{escape_tsv(row.front)}\t{escape_tsv(row.back)}\n" for row in rows)
+    return "".join(
+        f"{neutralise_cell(escape_tsv(row.front))}\t{neutralise_cell(escape_tsv(row.back))}\n" for row in rows
+    )
 
 
 def export_tsv(deck: Deck) -> str:

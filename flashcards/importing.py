@@ -21,6 +21,7 @@ from studysite.exchange import (
     decode,
     load_json,
     parse_study_set,
+    restore_cell,
     save_study_set,
     section_anchors,
     validation_problems,
@@ -64,7 +65,7 @@ def unescape_tsv(text: str) -> str:
     for char in chars:
         if char == "\\":
             nxt = next(chars, "")
-            out.append({"t": "\t", "n": "\n", "\\": "\\"}.get(nxt, "\\" + nxt))
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, "\\" + nxt))
         else:
             out.append(char)
     return "".join(out)
@@ -93,7 +94,8 @@ def parse_tsv(text: str) -> Parsed:
                 f"line {number}: expected a front, one {name} and a back; found {len(parts)} fields"
             )
             continue
-        parsed.rows.append(Row(f"line {number}", unescape_tsv(parts[0]), unescape_tsv(parts[1])))
+        front, back = (unescape_tsv(restore_cell(part)) for part in parts)
+        parsed.rows.append(Row(f"line {number}", front, back))
     return parsed
 
 
@@ -116,7 +118,7 @@ def parse_csv(text: str) -> Parsed:
             if len(values) != len(header):
                 parsed.problems.append(f"line {number}: expected {len(header)} columns, found {len(values)}")
                 continue
-            record = dict(zip(header, values, strict=True))
+            record = dict(zip(header, (restore_cell(value) for value in values), strict=True))
             parsed.rows.append(
                 Row(
                     f"line {number}",

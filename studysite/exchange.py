@@ -123,6 +123,25 @@ def parse_study_set(data: object, problems: list[str]) -> dict | None:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def neutralise_cell(text: str) -> str:
+    """Prefix an apostrophe to a cell a spreadsheet would run, so it shows as text.
+
+    Cells already starting with apostrophes before such a character get one more, so that
+    ``restore_cell`` can always tell the prefix from content and a round trip changes nothing.
+    (defusedcsv misses tab and CR, and its prefix cannot be told apart from a real apostrophe.)
+    """
+    return "'" + text if text.lstrip("'")[:1] in FORMULA_STARTS else text
+
+
+def restore_cell(text: str) -> str:
+    """Undo ``neutralise_cell`` on import."""
+    return text[1:] if text.startswith("'") and text.lstrip("'")[:1] in FORMULA_STARTS else text
+
+
 def export_study_set(study_set: StudySet | None) -> dict | None:
     if study_set is None:
         return None

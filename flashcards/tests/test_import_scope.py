@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -9,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from flashcards import exporting, importing
-from flashcards.models import Review, Schedule
+from flashcards.models import Card, Review, Schedule
 from studysite.exchange import ImportRejected
 
 from .makers import make_deck, make_user
@@ -86,3 +88,27 @@ def write_queries(cards: int) -> int:
 def test_the_write_is_a_few_bulk_statements_however_many_cards() -> None:
     """The write lock is held for statements, not for a loop of per-card validation and saves."""
     assert write_queries(900) <= write_queries(9) + 2  # inserts go in batches of 500
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+TRICKY = ["'=already quoted", "''+twice", "'plain apostrophe", "a = b", "-"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_formulas_are_neutralised_in_exports_and_round_trip_unchanged(fmt: str) -> None:
+    deck = make_deck(cards=0)
+    for text in FORMULAS + TRICKY:
+        Card.objects.create(deck=deck, front=text, back=text, tags="t")
+    exported = exporting.export_csv(deck) if fmt == "csv" else exporting.export_tsv(deck)
+    reader = (
+        csv.reader(io.StringIO(exported))
+        if fmt == "csv"
+        else (line.split("\t") for line in exported.splitlines())
+    )
+    cells = [cell for row in list(reader)[1 if fmt == "csv" else 0 :] for cell in row[:2]]
+    assert all(cell[:1] not in set("=+-@\t\r") for cell in cells), cells
+    target = deck if fmt == "csv" else make_deck(cards=0)
+    Card.objects.filter(deck=deck).update(front="changed", back="changed")
+    importing.import_deck(exported.encode(), fmt=fmt, deck=target)
+    assert sorted(target.cards.values_list("front", flat=True)) == sorted(FORMULAS + TRICKY)
+    assert sorted(target.cards.values_list("back", flat=True)) == sorted(FORMULAS + TRICKY)

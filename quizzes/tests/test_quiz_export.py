@@ -15,8 +15,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from flashcards.exporting import rows_csv, rows_tsv
 from quizzes import exporting
 from quizzes.models import Attempt, Question, Quiz
+from quizzes.tests.makers import make_quiz
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -109,3 +111,12 @@ def test_admin_exports_selected_quizzes(client: Client) -> None:
             reverse("admin:quizzes_quiz_changelist"), {"action": action, "_selected_action": [quiz().pk]}
         )
         assert set(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == names
+
+
+@pytest.mark.django_db
+def test_quiz_csv_and_tsv_neutralise_formulas() -> None:
+    quiz = make_quiz(questions=1)
+    quiz.questions.update(text='=HYPERLINK("http://evil.example","Click")')
+    rows = list(csv.reader(io.StringIO(rows_csv(exporting.quiz_rows(quiz)))))
+    assert rows[1][0].startswith("'=HYPERLINK")
+    assert rows_tsv(exporting.quiz_rows(quiz)).startswith("'=HYPERLINK")
