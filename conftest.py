@@ -6,6 +6,7 @@ import functools
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -49,6 +50,14 @@ def plot_storage(tmp_path_factory):
     """Rendered plots go to a temporary MEDIA_ROOT, never into the working tree."""
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counts and cached content live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

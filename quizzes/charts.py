@@ -51,7 +51,7 @@ class ScoreChart:
 
 def score_chart(attempts: Sequence[Attempt], *, pass_mark: int) -> ScoreChart:
     """Place finished attempts, oldest first, evenly along x with their score in percent on y."""
-    scores = [attempt.score_percent for attempt in attempts if attempt.is_finished]
+    scores = [attempt.score_percent for attempt in attempts if attempt.is_finished and not attempt.abandoned]
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
 
     def y_of(percent: float) -> float:

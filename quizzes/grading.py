@@ -16,16 +16,27 @@ from .snapshots import snapshot
 
 
 @transaction.atomic
-def start_attempt(*, quiz: Quiz, user: AbstractBaseUser | AnonymousUser) -> Attempt:
-    """Fix the question order for a new attempt, shuffled when the quiz asks for it."""
+def start_attempt(
+    *, quiz: Quiz, user: AbstractBaseUser | AnonymousUser, replacing: Attempt | None = None
+) -> Attempt:
+    """Fix the question order for a new attempt, shuffled when the quiz asks for it.
+
+    A learner has one open attempt per quiz: ``replacing`` is that attempt, abandoned here ("Start
+    over"). For accounts the database enforces it, so of two racing starts the second gets the first.
+    """
     question_ids = list(quiz.questions.order_by("order").values_list("pk", flat=True))
     if not question_ids:
         raise ValidationError("This quiz has no questions yet.", code="empty_quiz")
+    if replacing is not None:
+        Attempt.objects.filter(pk=replacing.pk).abandon()
     attempt = Attempt(quiz=quiz, user=user if user.is_authenticated else None, question_ids=question_ids)
     if quiz.shuffle_questions:
         random.Random(attempt.shuffle_seed).shuffle(attempt.question_ids)  # noqa: S311 - not security
-    attempt.full_clean()
-    attempt.save()
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:
+        return Attempt.objects.open().get(quiz=quiz, user=attempt.user)
     return attempt
 
 

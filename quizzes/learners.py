@@ -28,5 +28,10 @@ def claim_session_attempts(sender, request: HttpRequest | None, user, **kwargs) 
     if request is None:
         return
     attempt_ids = request.session.pop(SESSION_KEY, [])
-    if attempt_ids:
-        Attempt.objects.filter(public_id__in=attempt_ids, user__isnull=True).update(user=user)
+    if not attempt_ids:
+        return
+    claimed = Attempt.objects.filter(public_id__in=attempt_ids, user__isnull=True)
+    # One open attempt per quiz: the one just worked on in this browser stays open, an older one ends.
+    reopened = claimed.open().values_list("quiz_id", flat=True)
+    Attempt.objects.filter(user=user, quiz_id__in=list(reopened)).abandon()
+    claimed.update(user=user)

@@ -144,6 +144,17 @@ class AttemptQuerySet(models.QuerySet["Attempt"]):
     def finished(self) -> AttemptQuerySet:
         return self.filter(finished_at__isnull=False)
 
+    def completed(self) -> AttemptQuerySet:
+        """Finished with every question answered: the attempts that count for scores and exports."""
+        return self.filter(finished_at__isnull=False, abandoned=False)
+
+    def open(self) -> AttemptQuerySet:
+        return self.filter(finished_at__isnull=True)
+
+    def abandon(self) -> int:
+        """End these attempts unfinished: they stay in the learner's history, never as their best."""
+        return self.open().update(finished_at=timezone.now(), abandoned=True)
+
     def owned_by(
         self, *, user: AbstractBaseUser | AnonymousUser, attempt_ids: Iterable[str]
     ) -> AttemptQuerySet:
@@ -170,6 +181,9 @@ class Attempt(models.Model):
     shuffle_seed = models.PositiveBigIntegerField(default=random_62_bits, editable=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    abandoned = models.BooleanField(
+        default=False, help_text='Ended by "Start over" before every question was answered; never the best.'
+    )
     correct_count = models.PositiveIntegerField(default=0)
 
     objects = AttemptQuerySet.as_manager()
@@ -177,6 +191,13 @@ class Attempt(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["user", "quiz", "started_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=models.Q(finished_at__isnull=True, user__isnull=False),
+                name="one_open_attempt_per_learner_and_quiz",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} attempt {self.public_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -14,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
 from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
+from studysite.throttling import client_address, first_over, learner, too_many_requests
 
 from . import content, grading, snapshots
 from .charts import score_chart
@@ -55,35 +57,57 @@ def next_question_url(attempt: Attempt, answered_ids: set[int]) -> str:
 @require_GET
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(visible_quizzes(request), slug=slug)
+    return render(request, "quizzes/quiz_start.html", start_context(request, quiz))
+
+
+def start_context(request: HttpRequest, quiz: Quiz) -> dict:
     attempts = learner_attempts(request).filter(quiz=quiz)
-    finished = attempts.finished()
-    context = {
+    completed = attempts.completed()
+    in_progress = attempts.open().order_by("-started_at").first()
+    return {
         "quiz": quiz,
         "question_count": quiz.questions.count(),
-        "last": finished.order_by("-finished_at").first(),
-        "best": finished.order_by("-correct_count", "finished_at").first(),
-        "in_progress": attempts.filter(finished_at__isnull=True).order_by("-started_at").first(),
+        "last": completed.order_by("-finished_at").first(),
+        "best": completed.order_by("-correct_count", "finished_at").first(),
+        "in_progress": in_progress,
+        "in_progress_answered": in_progress.answers.count() if in_progress else 0,
         "may_export": may_export(request, quiz),
     }
-    return render(request, "quizzes/quiz_start.html", context)
 
 
 @require_POST
 def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Resume the learner's open attempt, or with "Start over" abandon it and begin a new one."""
     quiz = get_object_or_404(visible_quizzes(request), slug=slug)
-    try:
-        attempt = grading.start_attempt(quiz=quiz, user=request.user)
-    except ValidationError as error:
-        return render(
-            request, "quizzes/quiz_start.html", {"quiz": quiz, "error": error.messages[0]}, status=409
+    current = learner_attempts(request).filter(quiz=quiz).open().order_by("-started_at").first()
+    if current is not None and request.POST.get("start_over") != "1":
+        return redirect("attempt-resume", current.public_id)
+    limits = [(settings.ATTEMPTS_PER_LEARNER, learner), (settings.ATTEMPTS_PER_ADDRESS, client_address)]
+    if wait := first_over(request, "attempt-start", limits):
+        return too_many_requests(
+            request, retry_after=wait, message="You have started this quiz many times in a short while."
         )
+    try:
+        attempt = grading.start_attempt(quiz=quiz, user=request.user, replacing=current)
+    except ValidationError as error:
+        context = start_context(request, quiz) | {"error": error.messages[0]}
+        return render(request, "quizzes/quiz_start.html", context, status=409)
     remember_attempt(request, attempt)
     return redirect("attempt-question", attempt.public_id, attempt.question_ids[0])
+
+
+def closed_attempt(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
+    """An open attempt at a quiz its instructor has since unpublished cannot go on; say why."""
+    if attempt.is_finished or attempt.quiz.published or request.user.is_staff:
+        return None
+    return render(request, "quizzes/attempt_closed.html", {"attempt": attempt}, status=410)
 
 
 @require_GET
 def attempt_resume(request: HttpRequest, public_id) -> HttpResponse:
     attempt = get_attempt(request, public_id)
+    if closed := closed_attempt(request, attempt):
+        return closed
     answered = set(attempt.answers.values_list("question_id", flat=True))
     return redirect(next_question_url(attempt, answered))
 
@@ -92,6 +116,8 @@ def attempt_resume(request: HttpRequest, public_id) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpResponse:
     attempt = get_attempt(request, public_id)
+    if closed := closed_attempt(request, attempt):
+        return closed
     question = get_attempt_question(attempt, question_id)
     choices = attempt.ordered_choices(question)
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
@@ -206,7 +232,7 @@ QUIZ_EXPORTS = {
 
 def may_export(request: HttpRequest, quiz: Quiz) -> bool:
     """An export shows every answer, so learners get it once they have finished the quiz; staff always."""
-    return request.user.is_staff or learner_attempts(request).filter(quiz=quiz).finished().exists()
+    return request.user.is_staff or learner_attempts(request).filter(quiz=quiz).completed().exists()
 
 
 @require_GET

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "django_tasks_db",
     "quizzes",
@@ -84,6 +86,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a login locked out by the backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while an account or address is locked out
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "studysite.urls"
@@ -220,6 +229,18 @@ SECURE_CSP = {
 }
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Bounds on what one visitor can cost (README, "Limits"). Rates are "count/period": s, m, h or d.
+# django-axes: failed logins, the admin's included, lock out the account and the address for a while.
+AXES_FAILURE_LIMIT = int(os.environ.get("STUDYSITE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STUDYSITE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks out
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "studysite.throttling.locked_out"
+AXES_VERBOSE = False
+SIGNUPS_PER_ADDRESS = os.environ.get("STUDYSITE_SIGNUPS_PER_ADDRESS", "10/h")
+ATTEMPTS_PER_LEARNER = os.environ.get("STUDYSITE_ATTEMPTS_PER_LEARNER", "20/h")
+ATTEMPTS_PER_ADDRESS = os.environ.get("STUDYSITE_ATTEMPTS_PER_ADDRESS", "120/h")
 
 # FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
 FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Count, Prefetch
@@ -11,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .models import NoteSection, StudySet
+from .throttling import client_address, first_over, too_many_requests
 
 
 @require_GET
@@ -45,6 +47,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = ""
+    if request.method == "POST" and (
+        wait := first_over(request, "signup", [(settings.SIGNUPS_PER_ADDRESS, client_address)])
+    ):
+        return too_many_requests(
+            request, retry_after=wait, message="Too many accounts have been created from this address."
+        )
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
