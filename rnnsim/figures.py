@@ -28,6 +28,7 @@ from django.utils import timezone
 from .core import plots
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
 from .models import RenderedPlot
+from .render_slots import render_slot
 
 logger = logging.getLogger(__name__)
 draw = plots.render  # the one call that runs an experiment and draws it; tests count or reuse it here
@@ -157,6 +158,9 @@ def store(plot: RenderedPlot, rendered: plots.RenderedPlot) -> None:
     plot.png_name = save_file(f"{base}.png", rendered.png)
     plot.svg_name = save_file(f"{base}.svg", rendered.svg)
     plot.data_name = save_file(f"{base}.json", json.dumps(data, allow_nan=True).encode())
+    plot.size_bytes = sum(
+        default_storage.size(name) for name in (plot.png_name, plot.svg_name, plot.data_name)
+    )
     plot.png_digest = hashlib.sha256(rendered.png).hexdigest()[:16]
     plot.svg_digest = hashlib.sha256(rendered.svg).hexdigest()[:16]
     plot.title, plot.caption, plot.alt, plot.claim = (
@@ -217,6 +221,8 @@ def ready_plots(keys: Iterable[str]) -> dict[str, RenderedPlot]:
 def render_plot(experiment: str, params: dict) -> str:
     """Render a content plot outside the page that needs it, when TASKS names a worker backend.
 
-    Returns the plot's cache key. With Django's default immediate backend it runs at once, in the request.
+    Returns the plot's cache key, or "" when every render slot is taken (a later page view tries again).
+    With Django's default immediate backend it runs at once, in the request.
     """
-    return get_or_render(resolve(experiment, params)).key
+    with render_slot() as free:
+        return get_or_render(resolve(experiment, params)).key if free else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 
@@ -35,6 +36,10 @@ class RenderedPlot(models.Model):
     claimed_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(default=0, help_text="Its PNG, SVG and data files together.")
+    last_used_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text="The bounded lab store evicts the least recently used."
+    )
 
     class Meta:
         ordering = ["experiment", "-rendered_at"]

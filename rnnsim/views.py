@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,10 +15,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from studysite.throttling import client_address, first_over, in_words
+
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
-from .figures import PlotSpec, get_or_render, load_data, resolve
+from .figures import PlotSpec, get_or_render, load_data, ready_plots, resolve
 from .forms import ExperimentForm
+from .lab_store import evict, touch
 from .models import RenderedPlot
+from .render_slots import render_slot
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 YEAR = 365 * 24 * 3600
@@ -36,6 +42,42 @@ def plot_file(request: HttpRequest, key: str, digest: str, fmt: str) -> HttpResp
     response["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     response["ETag"] = f'"{digest}"'
     return response
+
+
+BUSY_RETRY_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a lab request gets no plot now: over its client's rate, or every render slot taken."""
+
+    status: int
+    retry_after: int
+    message: str
+
+    @property
+    def wait(self) -> str:
+        return in_words(self.retry_after)
+
+    def headers(self, response: HttpResponse) -> HttpResponse:
+        response["Retry-After"] = str(self.retry_after)
+        return response
+
+
+def lab_plot(request: HttpRequest, spec: PlotSpec) -> RenderedPlot | Refusal:
+    """The plot from the store, or rendered now within this client's rate and the host's render slots."""
+    plot = ready_plots([spec.key]).get(spec.key)
+    if plot is not None:
+        touch(plot)
+        return plot
+    if wait := first_over(request, "lab-render", [(settings.LAB_RENDERS_PER_CLIENT, client_address)]):
+        return Refusal(429, wait, "You have run many new simulations in a short while.")
+    with render_slot() as free:
+        if not free:
+            return Refusal(503, BUSY_RETRY_SECONDS, "The lab is busy drawing other plots right now.")
+        plot = get_or_render(spec)
+    evict()
+    return plot
 
 
 def spec_or_error(name: str, params) -> PlotSpec | HttpResponse:
@@ -71,7 +113,10 @@ def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
         spec = form.spec if data is not None else resolve(name)
         if request.method == "POST":
             return redirect(f"{reverse('lab-experiment', args=[name])}?{urlencode(spec.params)}")
-        plot = get_or_render(spec)
+        plot = lab_plot(request, spec)
+    refusal = plot if isinstance(plot, Refusal) else None
+    if refusal is not None:
+        plot, status = None, refusal.status
     values = data if data is not None else experiment.defaults
     fields = [
         {"param": p, "value": values.get(p.name, p.default), "id": f"param-{p.name}"}
@@ -82,12 +127,14 @@ def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
         "form": form,
         "fields": fields,
         "plot": plot,
+        "refusal": refusal,
         "query": plot.params_query if plot else "",
     }
     template_name = "rnnsim/lab_experiment.html"
     if request.htmx:
         template_name += "#lab-result"
-    return render(request, template_name, context, status=status)
+    response = render(request, template_name, context, status=status)
+    return refusal.headers(response) if refusal else response
 
 
 @require_GET
@@ -98,7 +145,13 @@ def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         if fmt == "json":
             return JsonResponse({"error": spec.content.decode()}, status=400)
         return spec
-    plot = get_or_render(spec)
+    plot = lab_plot(request, spec)
+    if isinstance(plot, Refusal):
+        if fmt == "json":
+            body = {"error": plot.message, "retry_after": plot.retry_after}
+            return plot.headers(JsonResponse(body, status=plot.status))
+        text = f"{plot.message} Try again in {plot.wait}."
+        return plot.headers(HttpResponse(text, status=plot.status, content_type="text/plain; charset=utf-8"))
     data = load_data(plot)
     if fmt == "json":
         payload = data | {"alt": plot.alt, "png": plot.png_url, "svg": plot.svg_url}

@@ -7,8 +7,10 @@ HTTPS protections that ``manage.py check --deploy`` asks for.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -241,6 +243,19 @@ AXES_VERBOSE = False
 SIGNUPS_PER_ADDRESS = os.environ.get("STUDYSITE_SIGNUPS_PER_ADDRESS", "10/h")
 ATTEMPTS_PER_LEARNER = os.environ.get("STUDYSITE_ATTEMPTS_PER_LEARNER", "20/h")
 ATTEMPTS_PER_ADDRESS = os.environ.get("STUDYSITE_ATTEMPTS_PER_ADDRESS", "120/h")
+# Plots: uncached renders run at most RENDER_SLOTS at a time per host (rnnsim.render_slots), the lab's
+# are rate-limited per client, and plots only the lab asked for are evicted past LAB_STORE_BYTES
+# (rnnsim.lab_store).
+RENDER_SLOTS = int(os.environ.get("STUDYSITE_RENDER_SLOTS", "1"))
+RENDER_SLOT_DIR = os.environ.get(
+    "STUDYSITE_RENDER_SLOT_DIR",
+    str(
+        Path(tempfile.gettempdir())
+        / f"studysite-render-slots-{hashlib.sha256(bytes(BASE_DIR)).hexdigest()[:8]}"
+    ),
+)
+LAB_RENDERS_PER_CLIENT = os.environ.get("STUDYSITE_LAB_RENDERS_PER_CLIENT", "60/10m")
+LAB_STORE_BYTES = int(os.environ.get("STUDYSITE_LAB_STORE_MB", "200")) * 2**20
 
 # FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
 FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)

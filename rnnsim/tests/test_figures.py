@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from flashcards.models import Card
 from quizzes.models import Choice, Question
 from rnnsim import figures
-from rnnsim.management.commands.render_plots import referenced_specs
+from rnnsim.lab_store import referenced_specs
 from rnnsim.models import RenderedPlot
 
 SPEC = {"experiment": "pascanu-bound", "params": {"s": 0.8, "T": 20, "n": 4}}

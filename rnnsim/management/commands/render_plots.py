@@ -10,22 +10,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from django.core.management.base import BaseCommand, CommandError
 
-from flashcards.models import Card
-from quizzes.models import Choice, Question
 from rnnsim.core import plots
-from rnnsim.figures import PlotSpec, claim, render_claimed, spec_from_json
+from rnnsim.figures import claim, render_claimed
+from rnnsim.lab_store import referenced_specs
 from rnnsim.models import RenderedPlot
-
-
-def referenced_specs() -> dict[str, PlotSpec]:
-    """Every distinct plot spec stored on a question, a choice or a card, by cache key."""
-    specs = {}
-    for model in (Question, Choice, Card):
-        for value in model.objects.exclude(plot__isnull=True).values_list("plot", flat=True):
-            spec = spec_from_json(value)
-            if spec is not None:
-                specs[spec.key] = spec
-    return specs
 
 
 class Command(BaseCommand):

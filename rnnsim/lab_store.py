@@ -1,0 +1,65 @@
+"""The bounded store: plots only the lab asked for are evicted least recently used first, past a size cap.
+
+Plots that content references (any model field of the plot-spec type, found through the app
+registry) are never evicted, so no learner's page loses its explanation; every other rendered plot,
+a lab visitor's or one left behind by an edit or an engine change, counts against
+``LAB_STORE_BYTES``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import Sum
+from django.utils import timezone
+
+from .fields import PlotSpecModelField
+from .figures import PlotSpec, spec_from_json
+from .models import RenderedPlot
+
+TOUCH_EVERY = timedelta(
+    hours=1
+)  # a plot in use is marked at most this often: one write per hour, not per view
+
+
+def referenced_specs() -> dict[str, PlotSpec]:
+    """Every distinct plot spec stored on content, by cache key, whichever app's model holds it."""
+    specs = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, PlotSpecModelField):
+                values = model._default_manager.exclude(**{f"{field.name}__isnull": True})
+                for value in values.values_list(field.name, flat=True):
+                    if (spec := spec_from_json(value)) is not None:
+                        specs[spec.key] = spec
+    return specs
+
+
+def touch(plot: RenderedPlot) -> None:
+    """Mark a plot as used now, so the store keeps what visitors still look at."""
+    now = timezone.now()
+    if now - plot.last_used_at > TOUCH_EVERY:
+        RenderedPlot.objects.filter(pk=plot.pk).update(last_used_at=now)
+
+
+def evict(limit: int | None = None) -> int:
+    """Delete the least recently used unreferenced plots until they fit in ``limit`` bytes; how many went."""
+    limit = settings.LAB_STORE_BYTES if limit is None else limit
+    unreferenced = RenderedPlot.objects.filter(status=RenderedPlot.Status.READY).exclude(
+        key__in=list(referenced_specs())
+    )
+    total = unreferenced.aggregate(total=Sum("size_bytes"))["total"] or 0
+    evicted = 0
+    for plot in unreferenced.order_by("last_used_at").iterator():
+        if total <= limit:
+            break
+        for name in (plot.png_name, plot.svg_name, plot.data_name):
+            if name:
+                default_storage.delete(name)
+        RenderedPlot.objects.filter(pk=plot.pk).delete()
+        total -= plot.size_bytes
+        evicted += 1
+    return evicted

@@ -1,0 +1,119 @@
+"""The lab's cost is bounded: renders per client, renders at once per host, and the store's size."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.core.files.storage import default_storage
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from rnnsim.figures import get_or_render, resolve
+from rnnsim.lab_store import evict, referenced_specs
+from rnnsim.models import RenderedPlot
+from rnnsim.render_slots import render_slot
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def lab(**params) -> str:
+    return (
+        reverse("lab-experiment", args=["rho-power-law"])
+        + "?"
+        + "&".join(f"{k}={v}" for k, v in params.items())
+    )
+
+
+@override_settings(LAB_RENDERS_PER_CLIENT="2/m")
+def test_uncached_renders_are_rate_limited_per_client_with_a_message_in_place(client: Client) -> None:
+    assert client.get(lab(seed=1)).status_code == 200
+    assert client.get(lab(seed=2)).status_code == 200
+    response = client.get(lab(seed=3), headers=HTMX)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="lab-result"')
+    assert "many new simulations" in html
+    assert "Try again in" in html
+    assert client.get(lab(seed=1)).status_code == 200  # a stored plot costs nothing and is not counted
+    data = client.get(reverse("lab-data", args=["rho-power-law", "json"]) + "?seed=4")
+    assert data.status_code == 429
+    assert json.loads(data.content)["retry_after"] > 0
+    assert Client(REMOTE_ADDR="10.0.0.9").get(lab(seed=5)).status_code == 200  # another client
+
+
+def test_with_every_render_slot_taken_an_uncached_plot_is_refused_at_once(client: Client) -> None:
+    client.get(lab(seed=1))
+    with render_slot() as held:
+        assert held
+        response = client.get(lab(seed=2), headers=HTMX)
+        assert response.status_code == 503
+        assert response["Retry-After"] == "2"
+        assert "busy" in response.content.decode()
+        assert client.get(reverse("lab-data", args=["rho-power-law", "csv"]) + "?seed=2").status_code == 503
+        assert client.get(lab(seed=1)).status_code == 200  # cached: no slot needed
+    assert client.get(lab(seed=2)).status_code == 200
+
+
+def test_slots_bound_threads_and_processes_together() -> None:
+    results = []
+    with render_slot() as first:
+        thread = threading.Thread(target=lambda: results.append(render_slot().__enter__()))
+        thread.start()
+        thread.join()
+    assert first
+    assert results == [False]
+    with render_slot() as again:
+        assert again
+
+
+@pytest.mark.usefixtures("seed")
+def test_a_content_page_without_a_free_slot_shows_no_plot_rather_than_wait(client: Client) -> None:
+    from quizzes.models import Quiz
+    from quizzes.tests.makers import start
+
+    RenderedPlot.objects.all().delete()
+    quiz = Quiz.objects.get()
+    attempt = start(client, quiz)
+    question = quiz.questions.get(pk=attempt.question_ids[0])
+    url = reverse("attempt-question", args=[attempt.public_id, question.pk])
+    token = attempt.choice_token(question.choices.get(is_correct=True))
+    with render_slot():
+        response = client.post(url, {"choice": token}, headers=HTMX)
+    assert response.status_code == 200
+    assert "<img" not in response.content.decode()
+    assert "<img" in client.get(url).content.decode()  # drawn on the next view
+
+
+def stored_bytes() -> int:
+    return sum(plot.size_bytes for plot in RenderedPlot.objects.all())
+
+
+@pytest.mark.usefixtures("seed")
+def test_the_store_evicts_least_recently_used_lab_plots_and_never_content_plots(client: Client) -> None:
+    content_keys = set(referenced_specs())
+    for spec in referenced_specs().values():
+        get_or_render(spec)
+    lab_plots = [get_or_render(resolve("rho-power-law", {"seed": seed})) for seed in (11, 12, 13)]
+    assert all(plot.size_bytes > 1000 for plot in lab_plots)
+    for year, plot in zip((1999, 2001, 2002), lab_plots, strict=True):  # seed 11 is the least recently used
+        RenderedPlot.objects.filter(pk=plot.pk).update(last_used_at=plot.last_used_at.replace(year=year))
+    cap = lab_plots[1].size_bytes + lab_plots[2].size_bytes
+    assert evict(limit=cap) == 1
+    kept = set(RenderedPlot.objects.values_list("key", flat=True))
+    assert content_keys <= kept
+    assert lab_plots[0].key not in kept
+    assert not default_storage.exists(lab_plots[0].png_name)
+    assert {lab_plots[1].key, lab_plots[2].key} <= kept
+    assert evict(limit=0) == 2
+    assert set(RenderedPlot.objects.values_list("key", flat=True)) == content_keys
+
+
+@override_settings(LAB_STORE_BYTES=0)
+def test_the_lab_keeps_the_store_within_its_cap(client: Client) -> None:
+    client.get(lab(seed=21))
+    client.get(lab(seed=22))
+    assert RenderedPlot.objects.count() == 0  # nothing is referenced by content here
