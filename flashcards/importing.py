@@ -260,6 +260,7 @@ def build(parsed: Parsed, deck: Deck | None) -> Plan:
         else:
             plan.changed_cards.append(card)
         card.front, card.back, card.tags = row.front, row.back, " ".join(row.tags.split())
+        card.render()  # bulk writes skip save(), and rendering belongs before the write transaction
         if parsed.deck is not None:  # JSON carries these; CSV and TSV leave them as they are
             card.plot = row.plot or None
             plan.notes_anchors[id(card)] = row.notes_section

@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet, new_guid
+from studysite.rendering import markdown_validators, render_markdown
 
 
 class Deck(models.Model):
@@ -17,7 +21,7 @@ class Deck(models.Model):
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, validators=markdown_validators(10_000), help_text="Markdown.")
     new_cards_per_day = models.PositiveIntegerField(
         default=20, help_text="New cards a learner meets per day."
     )
@@ -55,8 +59,12 @@ class CardQuerySet(models.QuerySet["Card"]):
 
 class Card(models.Model):
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
-    front = models.TextField(help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
-    back = models.TextField(help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
+    front = models.TextField(
+        validators=markdown_validators(10_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
+    )
+    back = models.TextField(
+        validators=markdown_validators(10_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
+    )
     tags = models.CharField(max_length=500, blank=True, help_text="Space-separated, as in Anki.")
     notes_section = models.ForeignKey(
         NoteSection,
@@ -68,6 +76,9 @@ class Card(models.Model):
     )
     plot = PlotSpecModelField("back plot", help_text="Optional: a simulation shown on the back of the card.")
     guid = models.CharField(max_length=64, unique=True, default=new_guid, editable=False)
+    # Markdown and math drawn once, when the card is saved or imported, so a deck page only copies HTML.
+    front_html = models.TextField(editable=False, default="")
+    back_html = models.TextField(editable=False, default="")
 
     objects = CardQuerySet.as_manager()
 
@@ -77,9 +88,32 @@ class Card(models.Model):
     def __str__(self) -> str:
         return self.front[:80]
 
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"front", "back"} & set(fields):
+            kwargs["update_fields"] = {*fields, "front_html", "back_html"}
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        self.front_html, self.back_html = render_markdown(self.front), render_markdown(self.back)
+
+    @property
+    def front_rendered(self) -> SafeString:
+        return mark_safe(self.front_html)  # noqa: S308 - sanitised by render_markdown when saved
+
+    @property
+    def back_rendered(self) -> SafeString:
+        return mark_safe(self.back_html)  # noqa: S308 - sanitised by render_markdown when saved
+
     @property
     def tag_list(self) -> list[str]:
         return self.tags.split()
+
+
+@receiver(pre_save, sender=Card)
+def render_card(sender, instance: Card, **kwargs) -> None:
+    """Every save renders, fixtures' raw saves (``loaddata``) included."""
+    instance.render()
 
 
 class State(models.IntegerChoices):

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,7 @@ class ImportForm(forms.Form):
     )
 
 
+CARDS_PER_PAGE = 50
 MAX_ANSWER_MS = 60_000  # as in Anki: a card left open longer counts as one minute
 
 
@@ -52,13 +54,19 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL text has no NUL
     cards = deck.cards.select_related("notes_section", "notes_section__study_set")
     if query:
-        cards = cards.search(query)
-    cards = list(cards)
-    attach_plots(cards)
+        cards = cards.search(query)  # over the whole deck; the page shows CARDS_PER_PAGE of the matches
+    page = Paginator(cards, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    attach_plots(page.object_list)
     template_name = "flashcards/deck_detail.html"
     if request.htmx:
         template_name += "#card-list"
-    context = {"deck": deck, "cards": cards, "query": query, "total": deck.cards.count()}
+    context = {
+        "deck": deck,
+        "page": page,
+        "cards": page.object_list,
+        "query": query,
+        "total": deck.cards.count(),
+    }
     if request.user.is_authenticated:
         context["counts"] = scheduling.counts(deck, request.user, timezone.now())
     return render(request, template_name, context)

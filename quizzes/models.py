@@ -20,6 +20,7 @@ from django.utils.crypto import salted_hmac
 
 from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet, new_guid
+from studysite.rendering import markdown_validators
 
 
 def random_62_bits() -> int:
@@ -38,7 +39,7 @@ class Quiz(models.Model):
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, validators=markdown_validators(10_000), help_text="Markdown.")
     shuffle_questions = models.BooleanField(default=False)
     shuffle_choices = models.BooleanField(default=True)
     pass_mark = models.PositiveSmallIntegerField(
@@ -67,9 +68,12 @@ class Quiz(models.Model):
 class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField()
-    text = models.TextField(help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
+    text = models.TextField(
+        validators=markdown_validators(5_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
+    )
     explanation = models.TextField(
         blank=True,
+        validators=markdown_validators(20_000),
         help_text="Shown after the learner answers. Markdown with LaTeX. Optional, but recommended.",
     )
     notes_section = models.ForeignKey(
@@ -121,10 +125,12 @@ class Question(models.Model):
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField()
-    text = models.TextField(help_text="Markdown with LaTeX.")
+    text = models.TextField(validators=markdown_validators(2_000), help_text="Markdown with LaTeX.")
     is_correct = models.BooleanField(default=False)
     feedback = models.TextField(
-        blank=True, help_text="Why this choice is right or wrong; shown when it is picked. Optional."
+        blank=True,
+        validators=markdown_validators(10_000),
+        help_text="Why this choice is right or wrong; shown when it is picked. Optional.",
     )
     plot = PlotSpecModelField(
         "feedback plot", help_text="Optional: a simulation shown with this choice's feedback."

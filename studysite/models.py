@@ -7,6 +7,8 @@ import uuid
 from django.db import models
 from django.urls import reverse
 
+from .rendering import markdown_validators
+
 
 def new_guid() -> str:
     """Identity across exports, so re-importing (here or into Anki) updates instead of duplicating."""
@@ -26,7 +28,11 @@ class StudySetQuerySet(models.QuerySet["StudySet"]):
 class StudySet(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
+    description = models.TextField(
+        blank=True,
+        validators=markdown_validators(10_000),
+        help_text="Markdown; LaTeX between $ … $ or $$ … $$.",
+    )
 
     objects = StudySetQuerySet.as_manager()
 
@@ -50,7 +56,9 @@ class NoteSection(models.Model):
     order = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     anchor = models.SlugField(max_length=80, help_text="Stable link target: changing it breaks links.")
-    body = models.TextField(help_text="Markdown; LaTeX between $ … $ or $$ … $$.")
+    body = models.TextField(
+        validators=markdown_validators(50_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
+    )
 
     class Meta:
         ordering = ["study_set", "order"]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import latex2mathml.converter
 import nh3
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -118,6 +120,35 @@ def markdown_parser(render_math: Callable[..., str]) -> MarkdownIt:
 
 
 MARKDOWN = markdown_parser(latex_to_mathml)
+
+
+MAX_FORMULA_CHARS = 2_000  # the longest formula in real notes is a few hundred characters
+
+
+def formulas(text: str) -> Iterator[str]:
+    """The LaTeX of every formula in a Markdown text, as the renderer will see it."""
+    stack = list(MARKDOWN.parse(text))
+    while stack:
+        token = stack.pop()
+        if token.type.startswith("math_"):
+            yield token.content
+        stack.extend(token.children or [])
+
+
+def validate_formulas(text: str) -> None:
+    """Refuse a formula too long to draw cheaply: math conversion cost grows faster than its length."""
+    for formula in formulas(text or ""):
+        if len(formula) > MAX_FORMULA_CHARS:
+            raise ValidationError(
+                "A formula has %(length)d characters; the limit is %(limit)d (it starts “%(start)s”).",
+                code="formula_too_long",
+                params={"length": len(formula), "limit": MAX_FORMULA_CHARS, "start": formula[:40]},
+            )
+
+
+def markdown_validators(max_chars: int) -> list:
+    """The validators of a Markdown content field: its length and each formula's, in admin and import."""
+    return [MaxLengthValidator(max_chars), validate_formulas]
 
 
 def sanitise(html: str) -> SafeString:
