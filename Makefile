@@ -86,6 +86,7 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
 	$(PY) benchmarks/plots.py
+	$(PY) benchmarks/integrity.py
 
 # 50 learners against gunicorn, on SQLite and then on a throwaway PostgreSQL; wrk measures throughput.
 bench-load: $(VENV)/.installed

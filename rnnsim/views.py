@@ -61,6 +61,9 @@ class Refusal:
 
     def headers(self, response: HttpResponse) -> HttpResponse:
         response["Retry-After"] = str(self.retry_after)
+        # A busy lab is the bound working, not a server error: Django would log every 503 as one, and a
+        # flood of them would cost log storage, the very thing being bounded.
+        response._has_been_logged = True
         return response
 
 
