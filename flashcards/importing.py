@@ -19,8 +19,10 @@ from studysite.exchange import (
     ImportRejected,
     Record,
     decode,
+    import_target,
     load_json,
     parse_study_set,
+    repeated_guid_problems,
     restore_cell,
     save_study_set,
     section_anchors,
@@ -225,26 +227,12 @@ class Plan:
     problems: list[str] = field(default_factory=list)
 
 
-def target_deck(parsed: Parsed, deck: Deck | None, problems: list[str]) -> Deck:
-    if parsed.deck is None:
-        return deck
-    slug = parsed.deck.get("slug") or ""
-    target = Deck.objects.filter(slug=slug).first() or Deck(slug=slug)
-    for name, value in parsed.deck.items():
-        if name != "slug" and value is not None:
-            setattr(target, name, value)
-    problems += validation_problems(target, "deck", exclude=["study_set"])
-    return target
-
-
 def build(parsed: Parsed, deck: Deck | None) -> Plan:
     """Match every row to the deck's cards by GUID, report conflicts, and build the cards, unsaved."""
-    problems: list[str] = []
-    plan = Plan(deck=target_deck(parsed, deck, problems), problems=problems)
+    problems = repeated_guid_problems(parsed.rows, "card")
+    target = import_target(Deck, parsed.deck, deck, label="deck", problems=problems)
+    plan = Plan(deck=target, problems=problems)
     guids = [row.guid for row in parsed.rows if row.guid]
-    for guid in {g for g in guids if guids.count(g) > 1}:
-        places = ", ".join(row.where for row in parsed.rows if row.guid == guid)
-        problems.append(f"{places}: the same card (GUID {guid}) appears more than once")
     existing = {c.guid: c for c in Card.objects.filter(guid__in=guids).select_related("deck")}
     for row in parsed.rows:
         card = existing.get(row.guid)

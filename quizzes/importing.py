@@ -23,8 +23,10 @@ from studysite.exchange import (
     ImportRejected,
     Record,
     decode,
+    import_target,
     load_json,
     parse_study_set,
+    repeated_guid_problems,
     save_study_set,
     section_anchors,
     validation_problems,
@@ -282,30 +284,16 @@ class Plan:
     problems: list[str] = field(default_factory=list)
 
 
-def target_quiz(parsed: ParsedQuiz, quiz: Quiz | None, problems: list[str]) -> Quiz:
-    if parsed.quiz is None:
-        return quiz
-    slug = parsed.quiz.get("slug") or ""
-    target = Quiz.objects.filter(slug=slug).first() or Quiz(slug=slug)
-    for name, value in parsed.quiz.items():
-        if name != "slug" and value is not None:
-            setattr(target, name, value)
-    problems += validation_problems(target, "quiz", exclude=["study_set"])
-    return target
-
-
 def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
     """Match every row to what exists, report conflicts, and build the rows to write, unsaved."""
     problems = [p for row in parsed.questions for p in question_problems(row)]
-    target = target_quiz(parsed, quiz, problems)
+    target = import_target(Quiz, parsed.quiz, quiz, label="quiz", problems=problems)
     plan = Plan(quiz=target, problems=problems)
     for row in parsed.questions:
         if not row.guid and row.gift_name:  # a GIFT name identifies its question within this quiz only
             row.guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:gift:{target.slug}:{row.gift_name}").hex
+    problems += repeated_guid_problems(parsed.questions, "question")
     guids = [row.guid for row in parsed.questions if row.guid]
-    for guid in {g for g in guids if guids.count(g) > 1}:
-        places = ", ".join(row.where for row in parsed.questions if row.guid == guid)
-        problems.append(f"{places}: the same question (GUID {guid}) appears more than once")
     existing = {q.guid: q for q in Question.objects.filter(guid__in=guids).select_related("quiz")}
     choices_of: dict[int, list[Choice]] = {}
     for choice in Choice.objects.filter(question__in=[q.pk for q in existing.values()]):

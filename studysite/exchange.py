@@ -178,6 +178,35 @@ def validation_problems(obj: models.Model, where: str, *, exclude: list[str]) ->
     return []
 
 
+def import_target(
+    model: type[models.Model], described: dict | None, given, *, label: str, problems: list[str]
+):
+    """What an import writes into: the deck or quiz given, or else the one the file describes, by slug.
+
+    A described one is found by its slug or made new (unsaved), its fields set from the file and
+    validated like the rest of the file, before anything is written.
+    """
+    if described is None:
+        return given
+    slug = described.get("slug") or ""
+    target = model.objects.filter(slug=slug).first() or model(slug=slug)
+    for name, value in described.items():
+        if name != "slug" and value is not None:
+            setattr(target, name, value)
+    problems += validation_problems(target, label, exclude=["study_set"])
+    return target
+
+
+def repeated_guid_problems(rows: list, kind: str) -> list[str]:
+    """Each GUID that stands on more than one row of the file, with the places it stands."""
+    guids = [row.guid for row in rows if row.guid]
+    return [
+        f"{', '.join(row.where for row in rows if row.guid == guid)}: the same {kind} (GUID {guid}) "
+        "appears more than once"
+        for guid in sorted({g for g in guids if guids.count(g) > 1})
+    ]
+
+
 def save_study_set(data: dict) -> StudySet:
     """Create or update a study set and its note sections, matched by slug and anchor."""
     study_set = StudySet.objects.filter(slug=data.get("slug")).first() or StudySet(slug=data.get("slug"))
