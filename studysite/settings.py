@@ -239,6 +239,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STUDYSITE_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks out
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "studysite.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "studysite.throttling.login_username"
 AXES_VERBOSE = False
 SIGNUPS_PER_ADDRESS = os.environ.get("STUDYSITE_SIGNUPS_PER_ADDRESS", "10/h")
 ATTEMPTS_PER_LEARNER = os.environ.get("STUDYSITE_ATTEMPTS_PER_LEARNER", "20/h")

@@ -67,6 +67,20 @@ def too_many_requests(request: HttpRequest, *, retry_after: int, message: str) -
     return response
 
 
+AXES_USERNAME_LENGTH = 255  # django-axes' username column
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes counts failures for, cut to its column's length.
+
+    Django's login form checks the username's length only in the browser, so any length reaches the
+    backends; uncut, PostgreSQL refuses django-axes' row and the login answers 500.
+    """
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:AXES_USERNAME_LENGTH] if isinstance(username, str) else username
+
+
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' lockout: after too many failed logins for an account or from an address."""
     cool_off = settings.AXES_COOLOFF_TIME

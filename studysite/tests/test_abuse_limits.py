@@ -78,3 +78,10 @@ def test_failed_logins_lock_out_an_address_that_tries_many_accounts() -> None:
         client.post(reverse("login"), {"username": f"user{n}", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "user5", "password": "a-long-password-1"})
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+def test_an_absurdly_long_username_is_a_failed_login_not_a_500(url_name: str) -> None:
+    """Found by fuzzing on PostgreSQL: django-axes' username column holds 255 characters."""
+    response = Client().post(reverse(url_name), {"username": "9" * 5_000, "password": "x"})
+    assert response.status_code == 200
