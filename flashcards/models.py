@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet, new_guid
-from studysite.rendering import markdown_validators, render_markdown
+from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
 
 class Deck(models.Model):
@@ -57,7 +54,7 @@ class CardQuerySet(models.QuerySet["Card"]):
         return cards
 
 
-class Card(models.Model):
+class Card(RenderedMarkdownModel):
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
     front = models.TextField(
         validators=markdown_validators(10_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
@@ -77,10 +74,11 @@ class Card(models.Model):
     plot = PlotSpecModelField("back plot", help_text="Optional: a simulation shown on the back of the card.")
     guid = models.CharField(max_length=64, unique=True, default=new_guid, editable=False)
     # Markdown and math drawn once, when the card is saved or imported, so a deck page only copies HTML.
-    front_html = models.TextField(editable=False, default="")
-    back_html = models.TextField(editable=False, default="")
+    front_html = SanitisedHTMLField()
+    back_html = SanitisedHTMLField()
 
     objects = CardQuerySet.as_manager()
+    rendered_fields = {"front_html": "front", "back_html": "back"}
 
     class Meta:
         ordering = ["deck", "id"]
@@ -88,32 +86,9 @@ class Card(models.Model):
     def __str__(self) -> str:
         return self.front[:80]
 
-    def save(self, *args, **kwargs) -> None:
-        fields = kwargs.get("update_fields")
-        if fields is not None and {"front", "back"} & set(fields):
-            kwargs["update_fields"] = {*fields, "front_html", "back_html"}
-        super().save(*args, **kwargs)
-
-    def render(self) -> None:
-        self.front_html, self.back_html = render_markdown(self.front), render_markdown(self.back)
-
-    @property
-    def front_rendered(self) -> SafeString:
-        return mark_safe(self.front_html)  # noqa: S308 - sanitised by render_markdown when saved
-
-    @property
-    def back_rendered(self) -> SafeString:
-        return mark_safe(self.back_html)  # noqa: S308 - sanitised by render_markdown when saved
-
     @property
     def tag_list(self) -> list[str]:
         return self.tags.split()
-
-
-@receiver(pre_save, sender=Card)
-def render_card(sender, instance: Card, **kwargs) -> None:
-    """Every save renders, fixtures' raw saves (``loaddata``) included."""
-    instance.render()
 
 
 class State(models.IntegerChoices):

@@ -7,7 +7,7 @@ import uuid
 from django.db import models
 from django.urls import reverse
 
-from .rendering import markdown_validators
+from .rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
 
 def new_guid() -> str:
@@ -49,7 +49,7 @@ class StudySet(models.Model):
         return reverse("studyset-notes", args=[self.slug])
 
 
-class NoteSection(models.Model):
+class NoteSection(RenderedMarkdownModel):
     """One section of a study set's notes; its anchor is the stable link target for questions and cards."""
 
     study_set = models.ForeignKey(StudySet, on_delete=models.CASCADE, related_name="note_sections")
@@ -59,6 +59,9 @@ class NoteSection(models.Model):
     body = models.TextField(
         validators=markdown_validators(50_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
     )
+    body_html = SanitisedHTMLField()
+
+    rendered_fields = {"body_html": "body"}
 
     class Meta:
         ordering = ["study_set", "order"]

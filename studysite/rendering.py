@@ -10,11 +10,15 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 import latex2mathml.converter
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -153,6 +157,48 @@ def markdown_validators(max_chars: int) -> list:
 
 def sanitise(html: str) -> SafeString:
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES))  # noqa: S308 - sanitised
+
+
+class SanitisedHTMLField(models.TextField):
+    """HTML that ``render_markdown`` wrote when its row was saved: read back as safe to put in a page."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection) -> SafeString | None:
+        return None if value is None else mark_safe(value)  # noqa: S308 - sanitised when it was written
+
+
+class RenderedMarkdownModel(models.Model):
+    """A model whose Markdown fields are drawn once, when the row is saved or imported, never per view.
+
+    ``rendered_fields`` maps each SanitisedHTMLField to the Markdown field it is drawn from. Every save
+    draws them (fixtures' raw saves too, through the pre_save receiver below); bulk writes, which skip
+    saving, call ``render()`` themselves.
+    """
+
+    rendered_fields: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(self.rendered_fields.values()) & set(fields):
+            kwargs["update_fields"] = {*fields, *self.rendered_fields}
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        for html, source in self.rendered_fields.items():
+            setattr(self, html, render_markdown(getattr(self, source)))
+
+
+@receiver(pre_save)
+def render_before_saving(sender, instance, **kwargs) -> None:
+    if isinstance(instance, RenderedMarkdownModel):
+        instance.render()
 
 
 @functools.lru_cache(maxsize=2048)

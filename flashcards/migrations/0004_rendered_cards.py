@@ -24,12 +24,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='card',
             name='back_html',
-            field=models.TextField(default='', editable=False),
+            field=studysite.rendering.SanitisedHTMLField(default='', editable=False),
         ),
         migrations.AddField(
             model_name='card',
             name='front_html',
-            field=models.TextField(default='', editable=False),
+            field=studysite.rendering.SanitisedHTMLField(default='', editable=False),
         ),
         migrations.AlterField(
             model_name='card',

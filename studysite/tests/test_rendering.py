@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from studysite.rendering import render_markdown
 
 
@@ -57,3 +59,26 @@ def test_html_inside_text_mode_math_is_shown_as_text() -> None:
 def test_operators_outside_text_mode_are_unchanged() -> None:
     assert render_markdown(r"$a < b$") == render_markdown(r"$a \lt b$")
     assert "<mtext>x</mtext></mstyle><mo>&lt;</mo><mtext" in render_markdown(r"$\mbox{x}<\textbf{y}$")
+
+
+@pytest.mark.usefixtures("seed")
+def test_notes_are_drawn_when_loaded_and_the_page_only_copies_them(client, monkeypatch) -> None:
+    """Fixtures load with raw saves; their HTML is drawn then, not on every view of the notes."""
+    from studysite.models import NoteSection
+    from studysite.templatetags import markdown as markdown_tags
+
+    sections = list(NoteSection.objects.all())
+    assert all(section.body_html for section in sections)
+    assert any("<math" in section.body_html for section in sections)
+    drawn = []
+    original = markdown_tags.render_markdown
+    monkeypatch.setattr(markdown_tags, "render_markdown", lambda text: drawn.append(text) or original(text))
+    study_set = sections[0].study_set
+    html = client.get(study_set.get_notes_url()).content.decode()
+    assert sections[0].body_html in html
+    assert not {section.body for section in sections} & set(drawn)
+    section = sections[0]
+    section.body = "Now *new*."
+    section.save(update_fields=["body"])
+    section.refresh_from_db()
+    assert section.body_html == "<p>Now <em>new</em>.</p>\n"
