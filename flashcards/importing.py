@@ -269,7 +269,9 @@ def write(plan: Plan, parsed: Parsed) -> ImportResult:
         if id(card) in plan.notes_anchors:
             card.notes_section = sections.get(plan.notes_anchors[id(card)] or "")
     Card.objects.bulk_update(
-        plan.changed_cards, ["front", "back", "tags", "plot", "notes_section"], batch_size=500
+        plan.changed_cards,
+        ["front", "back", "tags", "plot", "notes_section", *Card.rendered_fields],
+        batch_size=500,
     )
     Card.objects.bulk_create(plan.new_cards, batch_size=500)
     return ImportResult(deck=deck, created=len(plan.new_cards), updated=len(plan.changed_cards))

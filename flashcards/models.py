@@ -78,7 +78,7 @@ class Card(RenderedMarkdownModel):
     back_html = SanitisedHTMLField()
 
     objects = CardQuerySet.as_manager()
-    rendered_fields = {"front_html": "front", "back_html": "back"}
+    rendered_fields = {"front_html": ("front", False), "back_html": ("back", False)}
 
     class Meta:
         ordering = ["deck", "id"]

@@ -321,6 +321,7 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
         elif question.pk is None:
             question.order, next_order = next_order, next_order + 1
         question.text, question.explanation = row.text, row.explanation
+        question.render()  # bulk writes skip save(), and drawing belongs before the write transaction
         if parsed.quiz is not None:  # JSON carries plots and notes links; GIFT leaves them as they are
             question.plot = row.plot or None
             plan.notes_anchors[id(question)] = row.notes_section
@@ -348,6 +349,7 @@ def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list
             data.feedback,
             data.plot or None,
         )
+        choice.render()
         plan.problems += validation_problems(choice, f"{row.where}, choice {number}", exclude=["question"])
     plan.dropped_choice_ids += [choice.pk for choice in by_order.values()]
 
@@ -371,13 +373,15 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     Question.objects.filter(pk__in=changed).update(order=F("order") + PARKED)
     Question.objects.bulk_update(
         plan.changed_questions,
-        ["quiz", "order", "text", "explanation", "plot", "notes_section"],
+        ["quiz", "order", "text", "explanation", "plot", "notes_section", *Question.rendered_fields],
         batch_size=500,
     )
     Question.objects.bulk_create(plan.new_questions, batch_size=500)
     Choice.objects.filter(pk__in=plan.dropped_choice_ids).delete()
     Choice.objects.bulk_update(
-        plan.changed_choices, ["text", "is_correct", "feedback", "plot"], batch_size=500
+        plan.changed_choices,
+        ["text", "is_correct", "feedback", "plot", *Choice.rendered_fields],
+        batch_size=500,
     )
     Choice.objects.bulk_create(plan.new_choices, batch_size=500)
     renew_versions(Q(pk=quiz.pk))  # bulk writes send no signals, so the question cache is renewed here

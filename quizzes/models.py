@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 
 from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet, new_guid
-from studysite.rendering import markdown_validators
+from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
 
 def random_62_bits() -> int:
@@ -65,7 +65,7 @@ class Quiz(models.Model):
         return reverse("quiz-start", args=[self.slug])
 
 
-class Question(models.Model):
+class Question(RenderedMarkdownModel):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField()
     text = models.TextField(
@@ -90,6 +90,10 @@ class Question(models.Model):
     guid = models.CharField(
         max_length=64, unique=True, default=new_guid, editable=False, help_text="Identity across exports."
     )
+    text_html = SanitisedHTMLField()
+    explanation_html = SanitisedHTMLField()
+
+    rendered_fields = {"text_html": ("text", True), "explanation_html": ("explanation", False)}
 
     class Meta:
         ordering = ["quiz", "order"]
@@ -122,7 +126,7 @@ class Question(models.Model):
             raise ValidationError("Two choices of one question share an order.", code="duplicate_order")
 
 
-class Choice(models.Model):
+class Choice(RenderedMarkdownModel):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField()
     text = models.TextField(validators=markdown_validators(2_000), help_text="Markdown with LaTeX.")
@@ -135,6 +139,10 @@ class Choice(models.Model):
     plot = PlotSpecModelField(
         "feedback plot", help_text="Optional: a simulation shown with this choice's feedback."
     )
+    text_html = SanitisedHTMLField()
+    feedback_html = SanitisedHTMLField()
+
+    rendered_fields = {"text_html": ("text", True), "feedback_html": ("feedback", False)}
 
     class Meta:
         ordering = ["question", "order"]

@@ -61,7 +61,7 @@ class NoteSection(RenderedMarkdownModel):
     )
     body_html = SanitisedHTMLField()
 
-    rendered_fields = {"body_html": "body"}
+    rendered_fields = {"body_html": ("body", False)}
 
     class Meta:
         ordering = ["study_set", "order"]

@@ -174,25 +174,27 @@ class SanitisedHTMLField(models.TextField):
 class RenderedMarkdownModel(models.Model):
     """A model whose Markdown fields are drawn once, when the row is saved or imported, never per view.
 
-    ``rendered_fields`` maps each SanitisedHTMLField to the Markdown field it is drawn from. Every save
-    draws them (fixtures' raw saves too, through the pre_save receiver below); bulk writes, which skip
+    ``rendered_fields`` maps each SanitisedHTMLField to the Markdown field it is drawn from, and
+    whether it is drawn inline (no wrapping paragraph, for headings and labels). Every save draws
+    them (fixtures' raw saves too, through the pre_save receiver below); bulk writes, which skip
     saving, call ``render()`` themselves.
     """
 
-    rendered_fields: ClassVar[dict[str, str]] = {}
+    rendered_fields: ClassVar[dict[str, tuple[str, bool]]] = {}
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
         fields = kwargs.get("update_fields")
-        if fields is not None and set(self.rendered_fields.values()) & set(fields):
+        if fields is not None and {source for source, _ in self.rendered_fields.values()} & set(fields):
             kwargs["update_fields"] = {*fields, *self.rendered_fields}
         super().save(*args, **kwargs)
 
     def render(self) -> None:
-        for html, source in self.rendered_fields.items():
-            setattr(self, html, render_markdown(getattr(self, source)))
+        for html, (source, inline) in self.rendered_fields.items():
+            draw = render_markdown_inline if inline else render_markdown
+            setattr(self, html, draw(getattr(self, source)))
 
 
 @receiver(pre_save)

@@ -68,10 +68,11 @@ def test_reimport_into_its_own_deck_keeps_schedules_and_reviews() -> None:
         due_after="2030-01-01T00:00Z",
     )
     data = exporting.export_json(deck)
-    data["cards"][0]["front"] = "Edited front"
+    data["cards"][0]["front"] = "Edited *front*"
     importing.import_deck(json.dumps(data).encode(), fmt="json")
     card.refresh_from_db()
-    assert card.front == "Edited front"
+    assert card.front == "Edited *front*"
+    assert card.front_html == "<p>Edited <em>front</em></p>\n"  # what the deck page shows
     assert Schedule.objects.filter(card=card, user=learner).exists()
     assert Review.objects.filter(card=card, user=learner).count() == 1
 

@@ -12,7 +12,7 @@ from quizzes import exporting, importing
 from quizzes.models import Question, Quiz
 from studysite.exchange import ImportRejected
 
-from .makers import make_quiz
+from .makers import make_quiz, question_url, start
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,16 @@ def test_the_question_cache_sees_an_import() -> None:
     importing.import_quiz(GIFT.encode(), fmt="gift", quiz=quiz)
     assert Quiz.objects.get(pk=quiz.pk).content_version != version
     assert Question.objects.filter(quiz=quiz).count() == 2
+
+
+def test_a_reimport_shows_its_new_texts_to_learners(client) -> None:
+    quiz = make_quiz(questions=1)
+    attempt = start(client, quiz)
+    question = quiz.questions.get()
+    data = exporting.export_json(quiz)
+    data["questions"][0]["text"] = "A *re-imported* question?"
+    data["questions"][0]["choices"][0]["text"] = "A re-imported choice with $x^2$"
+    importing.import_quiz(json.dumps(data).encode(), fmt="json")
+    page = client.get(question_url(attempt, question.pk)).content.decode()
+    assert "A <em>re-imported</em> question?" in page
+    assert "A re-imported choice with <math" in page
