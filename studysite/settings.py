@@ -240,6 +240,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "studysite.throttling.locked_out"
 AXES_USERNAME_CALLABLE = "studysite.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "studysite.throttling.address_of"
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address from its
+# right; 0 (the default) trusts no header and takes the connection's address.
+TRUSTED_PROXIES = int(os.environ.get("STUDYSITE_TRUSTED_PROXIES", "0"))
 AXES_VERBOSE = False
 SIGNUPS_PER_ADDRESS = os.environ.get("STUDYSITE_SIGNUPS_PER_ADDRESS", "10/h")
 ATTEMPTS_PER_LEARNER = os.environ.get("STUDYSITE_ATTEMPTS_PER_LEARNER", "20/h")

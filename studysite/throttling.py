@@ -18,9 +18,21 @@ from django_ratelimit.core import get_usage
 Key = Callable[[str, HttpRequest], str]
 
 
-def client_address(group: str, request: HttpRequest) -> str:
-    """The client's address as the server saw it (``REMOTE_ADDR``, set by the proxy in front, if any)."""
+def address_of(request: HttpRequest) -> str:
+    """The client's address: ``REMOTE_ADDR``, or behind TRUSTED_PROXIES proxies, the address the
+    outermost of them saw, counted from the right of ``X-Forwarded-For`` (entries further left are
+    whatever the client chose to send, so they are never trusted)."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def client_address(group: str, request: HttpRequest) -> str:
+    """A rate-limit key: the client's address."""
+    return address_of(request)
 
 
 def learner(group: str, request: HttpRequest) -> str:

@@ -85,3 +85,14 @@ def test_an_absurdly_long_username_is_a_failed_login_not_a_500(url_name: str) ->
     """Found by fuzzing on PostgreSQL: django-axes' username column holds 255 characters."""
     response = Client().post(reverse(url_name), {"username": "9" * 5_000, "password": "x"})
     assert response.status_code == 200
+
+
+@override_settings(SIGNUPS_PER_ADDRESS="1/h", TRUSTED_PROXIES=1)
+def test_behind_a_trusted_proxy_limits_count_the_forwarded_address_not_a_spoofed_one() -> None:
+    def sign_up(n: int, forwarded: str) -> int:
+        data = {"username": f"p{n}", "password1": "a-long-password-1", "password2": "a-long-password-1"}
+        return Client(HTTP_X_FORWARDED_FOR=forwarded).post(reverse("signup"), data).status_code
+
+    assert sign_up(1, "203.0.113.7") == 302
+    assert sign_up(2, "198.51.100.1, 203.0.113.7") == 429  # a made-up left entry changes nothing
+    assert sign_up(3, "203.0.113.8") == 302  # another client behind the same proxy
