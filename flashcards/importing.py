@@ -20,12 +20,12 @@ from studysite.exchange import (
     Record,
     decode,
     import_target,
+    link_rows,
     load_json,
     parse_study_set,
     repeated_guid_problems,
     restore_cell,
-    save_study_set,
-    section_anchors,
+    save_target,
     validation_problems,
 )
 
@@ -259,15 +259,9 @@ def build(parsed: Parsed, deck: Deck | None) -> Plan:
 def write(plan: Plan, parsed: Parsed) -> ImportResult:
     """All the writes, in bulk: a few statements however many cards there are."""
     deck = plan.deck
-    if parsed.study_set:
-        deck.study_set = save_study_set(parsed.study_set)
-    if parsed.deck is not None or deck.pk is None:
-        deck.save()
-    sections = section_anchors(deck.study_set)
-    for card in plan.new_cards + plan.changed_cards:
-        card.deck = deck
-        if id(card) in plan.notes_anchors:
-            card.notes_section = sections.get(plan.notes_anchors[id(card)] or "")
+    sections = save_target(deck, study_set=parsed.study_set, described=parsed.deck is not None)
+    cards = plan.new_cards + plan.changed_cards
+    link_rows(cards, parent="deck", target=deck, sections=sections, anchors=plan.notes_anchors)
     Card.objects.bulk_update(
         plan.changed_cards,
         ["front", "back", "tags", "plot", "notes_section", *Card.rendered_fields],

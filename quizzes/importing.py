@@ -24,11 +24,11 @@ from studysite.exchange import (
     Record,
     decode,
     import_target,
+    link_rows,
     load_json,
     parse_study_set,
     repeated_guid_problems,
-    save_study_set,
-    section_anchors,
+    save_target,
     validation_problems,
 )
 
@@ -360,15 +360,9 @@ PARKED = 1_000_000  # orders are moved out of the way first, so the file may swa
 def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     """All the writes, in bulk: a few statements however many questions there are."""
     quiz = plan.quiz
-    if parsed.study_set:
-        quiz.study_set = save_study_set(parsed.study_set)
-    if parsed.quiz is not None or quiz.pk is None:
-        quiz.save()
-    sections = section_anchors(quiz.study_set)
-    for question in plan.new_questions + plan.changed_questions:
-        question.quiz = quiz
-        if id(question) in plan.notes_anchors:
-            question.notes_section = sections.get(plan.notes_anchors[id(question)] or "")
+    sections = save_target(quiz, study_set=parsed.study_set, described=parsed.quiz is not None)
+    questions = plan.new_questions + plan.changed_questions
+    link_rows(questions, parent="quiz", target=quiz, sections=sections, anchors=plan.notes_anchors)
     changed = [q.pk for q in plan.changed_questions]
     Question.objects.filter(pk__in=changed).update(order=F("order") + PARKED)
     Question.objects.bulk_update(

@@ -207,6 +207,23 @@ def repeated_guid_problems(rows: list, kind: str) -> list[str]:
     ]
 
 
+def save_target(target: models.Model, *, study_set: dict | None, described: bool) -> dict[str, NoteSection]:
+    """Inside the write: save the deck or quiz an import fills (and its study set); its notes by anchor."""
+    if study_set:
+        target.study_set = save_study_set(study_set)
+    if described or target.pk is None:
+        target.save()
+    return section_anchors(target.study_set)
+
+
+def link_rows(rows: list, *, parent: str, target: models.Model, sections: dict, anchors: dict) -> None:
+    """Point built rows at their now saved deck or quiz, and at their notes section by anchor."""
+    for row in rows:
+        setattr(row, parent, target)
+        if id(row) in anchors:
+            row.notes_section = sections.get(anchors[id(row)] or "")
+
+
 def save_study_set(data: dict) -> StudySet:
     """Create or update a study set and its note sections, matched by slug and anchor."""
     study_set = StudySet.objects.filter(slug=data.get("slug")).first() or StudySet(slug=data.get("slug"))
