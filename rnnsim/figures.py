@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import logging
+import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def store(plot: RenderedPlot, rendered: plots.RenderedPlot) -> None:
     }
     plot.png_name = save_file(f"{base}.png", rendered.png)
     plot.svg_name = save_file(f"{base}.svg", rendered.svg)
-    plot.data_name = save_file(f"{base}.json", json.dumps(data, allow_nan=True).encode())
+    plot.data_name = save_file(f"{base}.json", strict_json(data).encode())
     plot.size_bytes = sum(
         default_storage.size(name) for name in (plot.png_name, plot.svg_name, plot.data_name)
     )
@@ -171,6 +172,22 @@ def store(plot: RenderedPlot, rendered: plots.RenderedPlot) -> None:
     )
 
 
+def finite_or_null(value: object) -> object:
+    """The value with every NaN and infinity made None: strict JSON has no such numbers (RFC 8259)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_null(item) for item in value]
+    return value
+
+
+def strict_json(value: object) -> str:
+    """JSON any strict parser reads: a run that diverged writes null where it has no finite number."""
+    return json.dumps(finite_or_null(value), allow_nan=False, ensure_ascii=False)
+
+
 def save_file(name: str, content: bytes) -> str:
     if default_storage.exists(name):
         default_storage.delete(name)  # a re-render after a failed attempt replaces the leftovers
@@ -178,8 +195,9 @@ def save_file(name: str, content: bytes) -> str:
 
 
 def load_data(plot: RenderedPlot) -> dict:
+    """The numbers behind a plot; files stored before they were strict JSON read the same way."""
     with default_storage.open(plot.data_name, "rb") as handle:
-        return json.loads(handle.read())
+        return finite_or_null(json.loads(handle.read()))
 
 
 def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot") -> None:

@@ -24,7 +24,11 @@ class ExperimentForm(forms.Form):
             self.fields[param.name] = param_field(param)
 
     def clean(self) -> dict:
-        raw = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        """Parameters missing from the request take their defaults; one sent empty is a mistake to name."""
+        empty = [name for name in self.data if name in self.fields and not str(self.data[name]).strip()]
+        if empty:
+            raise ValidationError(f"Enter a value for {', '.join(empty)}.")
+        raw = {name: value for name, value in self.cleaned_data.items() if name in self.data}
         try:
             self.spec = resolve(self.experiment.name, raw)
         except ParameterError as error:

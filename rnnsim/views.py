@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studysite.throttling import client_address, first_over, in_words
@@ -45,6 +46,7 @@ def plot_file(request: HttpRequest, key: str, digest: str, fmt: str) -> HttpResp
 
 
 BUSY_RETRY_SECONDS = 2
+NEW_NETWORK = "new_network"
 
 
 @dataclass(frozen=True)
@@ -100,29 +102,36 @@ def lab_index(request: HttpRequest) -> HttpResponse:
     return render(request, "rnnsim/lab_index.html", {"experiments": EXPERIMENTS.values()})
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 @vary_on_headers("HX-Request")
 def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
+    """One experiment: its parameters as a GET form (so a lab URL is a shareable link) and its plot."""
     try:
         experiment = get_experiment(name)
     except KeyError:
         raise Http404("There is no experiment of that name.") from None
-    data = request.POST if request.method == "POST" else (request.GET or None)
+    if NEW_NETWORK in request.GET:  # the "New random network" button, without JavaScript
+        params = {key: request.GET[key] for key in request.GET if key != NEW_NETWORK}
+        params["seed"] = str(secrets.randbelow(2**31))
+        return redirect(f"{reverse('lab-experiment', args=[name])}?{urlencode(params)}")
+    data = request.GET or None
     form = ExperimentForm(experiment, data, initial=experiment.defaults)
     plot, status = None, 200
     if data is not None and not form.is_valid():
         status = 400
     else:
-        spec = form.spec if data is not None else resolve(name)
-        if request.method == "POST":
-            return redirect(f"{reverse('lab-experiment', args=[name])}?{urlencode(spec.params)}")
-        plot = lab_plot(request, spec)
+        plot = lab_plot(request, form.spec if data is not None else resolve(name))
     refusal = plot if isinstance(plot, Refusal) else None
     if refusal is not None:
         plot, status = None, refusal.status
     values = data if data is not None else experiment.defaults
     fields = [
-        {"param": p, "value": values.get(p.name, p.default), "id": f"param-{p.name}"}
+        {
+            "param": p,
+            "value": values.get(p.name, p.default),
+            "id": f"param-{p.name}",
+            "is_seed": p.name == "seed",
+        }
         for p in experiment.params
     ]
     context = {
@@ -158,7 +167,7 @@ def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     data = load_data(plot)
     if fmt == "json":
         payload = data | {"alt": plot.alt, "png": plot.png_url, "svg": plot.svg_url}
-        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "allow_nan": False})
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(data["columns"])

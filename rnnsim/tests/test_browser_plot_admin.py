@@ -38,3 +38,33 @@ def test_preview_then_save_a_new_simulation_for_a_question(page: Page, live_serv
     question.refresh_from_db()
     assert question.plot["experiment"] == "pascanu-bound"
     assert question.plot["params"]["s"] == 1.2
+
+
+def log_in_to_question(page: Page, live_server) -> Question:
+    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
+    question = Question.objects.get(order=4)
+    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
+    page.get_by_label("Username").fill("teach")
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.get_by_role("button", name="Log in").click()
+    return question
+
+
+@pytest.mark.parametrize("experiment", ["clipping", "weight-decay"])
+def test_preview_of_a_diverging_run_renders(page: Page, live_server, experiment: str) -> None:
+    """Their data.json held bare NaN, which no browser parses: the preview hung on "Rendering…"."""
+    log_in_to_question(page, live_server)
+    widget = page.locator("[data-plot-spec]", has=page.locator("#id_plot_experiment"))
+    widget.get_by_label("Experiment").select_option(experiment)
+    widget.get_by_role("button", name="Preview plot").click()
+    expect(widget.locator("[data-plot-image]")).to_be_visible(timeout=20_000)
+
+
+def test_a_failed_preview_says_so(page: Page, live_server) -> None:
+    log_in_to_question(page, live_server)
+    page.route("**/data.json?*", lambda route: route.fulfill(status=502, body="<html>Bad gateway</html>"))
+    widget = page.locator("[data-plot-spec]", has=page.locator("#id_plot_experiment"))
+    widget.get_by_label("Experiment").select_option("rho-power-law")
+    widget.get_by_role("button", name="Preview plot").click()
+    expect(widget.locator("[data-plot-status]")).to_contain_text("The preview failed (HTTP 502)")
+    expect(widget.locator("[data-plot-image]")).to_be_hidden()

@@ -37,7 +37,7 @@ def test_moving_a_lab_slider_redraws_the_plot_and_caption(page: Page, live_serve
     expect(caption).to_contain_text("At ρ = 0.9")
     first_src = image.get_attribute("src")
     page.evaluate("window.sameDocument = true")
-    slider = page.locator('input[type="range"][name="rho"]')
+    slider = page.locator("#param-rho-slider")
     slider.fill("1.2")
     expect(caption).to_contain_text("At ρ = 1.2 the gradient grows")
     expect(page.locator('input[type="number"][name="rho"]')).to_have_value("1.2")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -32,8 +34,10 @@ def test_page_shows_controls_claim_and_plot(client: Client) -> None:
     response = client.get(lab("rho-power-law"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'type="range" name="rho"' in html
+    assert re.search(r'<input type="range" id="param-rho-slider"(?![^>]*name=)[^>]*hidden>', html)
+    assert html.count('name="rho"') == 1  # only the number box is sent: the value the learner sees
     assert 'type="number" name="rho"' in html
+    assert "csrfmiddlewaretoken" not in html  # a GET form: a lab URL is a link, with no token in it
     assert escape(EXPERIMENTS["rho-power-law"].claim) in html
     plot = RenderedPlot.objects.get()
     assert plot.png_url in html
@@ -53,11 +57,39 @@ def test_htmx_request_returns_only_the_result(client: Client) -> None:
     assert "HX-Request" in response["Vary"]
 
 
-def test_form_post_without_javascript_redirects_to_the_result(client: Client) -> None:
-    response = client.post(lab("rho-power-law"), {"rho": "0.8", "T": "40", "n": "8", "seed": "3"})
+def test_the_form_without_javascript_is_a_plain_get_of_the_same_page(client: Client) -> None:
+    html = client.get(lab("rho-power-law"), {"rho": "0.8", "T": "40", "n": "8", "seed": "3"}).content.decode()
+    assert '<form method="get" action="/lab/rho-power-law/"' in html
+    assert "At ρ = 0.8" in html
+    assert client.post(lab("rho-power-law"), {"rho": "0.8"}).status_code == 405
+
+
+def test_new_random_network_without_javascript_redirects_to_a_fresh_seed(client: Client) -> None:
+    response = client.get(lab("rho-power-law"), {"rho": "0.8", "seed": "3", "new_network": "1"})
     assert response.status_code == 302
-    assert "rho=0.8" in response["Location"]
-    assert "At ρ = 0.8" in client.get(response["Location"]).content.decode()
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["rho"] == ["0.8"]
+    assert "new_network" not in query
+    assert query["seed"] != ["3"]
+    assert 0 <= int(query["seed"][0]) < 2**31
+
+
+def test_an_emptied_box_is_named_not_silently_defaulted(client: Client) -> None:
+    response = client.get(lab("rho-power-law"), {"rho": "0.8", "T": ""}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "Enter a value for T." in response.content.decode()
+
+
+def refuse_non_finite(token: str) -> None:
+    raise AssertionError(f"not strict JSON: {token}")
+
+
+def test_lab_json_is_strict_json_even_for_a_diverging_run(client: Client) -> None:
+    """Clipping and weight decay diverge: their non-finite numbers are null, never bare NaN."""
+    for name in ("clipping", "weight-decay"):
+        body = client.get(reverse("lab-data", args=[name, "json"])).content.decode()
+        data = json.loads(body, parse_constant=refuse_non_finite)
+        assert any(value is None for row in data["rows"] for value in row), name
 
 
 @pytest.mark.parametrize(

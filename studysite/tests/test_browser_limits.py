@@ -23,7 +23,7 @@ def test_a_rate_limited_lab_says_so_in_place(page: Page, live_server, debug: boo
         page.goto(f"{live_server.url}/lab/rho-power-law/")  # the one render this minute allows
         expect(page.locator("#lab-result img")).to_be_visible()
         page.evaluate("window.sameDocument = true")
-        page.locator('input[type="range"][name="rho"]').fill("1.2")
+        page.locator("#param-rho-slider").fill("1.2")
         alert = page.locator("#lab-result [role=alert]")
         expect(alert).to_contain_text("many new simulations")
         expect(alert).to_contain_text("Try again in")

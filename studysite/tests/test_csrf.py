@@ -99,12 +99,6 @@ POSTS = {
         lambda: len(mail.outbox),
     ),
     "log out": Post("learner", lambda: reverse("logout"), dict, Session.objects.count),
-    "run a lab experiment": Post(
-        "anonymous",
-        lambda: reverse("lab-experiment", args=["rho-power-law"]),
-        lambda: {"rho": "1.1"},
-        lambda: None,
-    ),
     "import a deck": Post("staff", lambda: reverse("deck-import"), deck_file, Card.objects.count),
     "edit a card in admin": Post(
         "staff",

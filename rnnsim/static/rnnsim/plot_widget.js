@@ -23,10 +23,17 @@ document.addEventListener("DOMContentLoaded", () => {
         query.set(input.dataset.param, input.value);
       }
       status.textContent = "Rendering…";
-      const response = await fetch(`${widget.dataset.previewBase}${select.value}/data.json?${query}`);
-      const body = await response.json();
+      let response, body;
+      try {
+        response = await fetch(`${widget.dataset.previewBase}${select.value}/data.json?${query}`);
+        body = await response.json();
+      } catch (error) {
+        status.textContent = `The preview failed${response ? ` (HTTP ${response.status})` : ""}: ${error.message}`;
+        image.hidden = true;
+        return;
+      }
       if (!response.ok) {
-        status.textContent = body.error;
+        status.textContent = body.error || `The preview failed (HTTP ${response.status}).`;
         image.hidden = true;
         return;
       }
