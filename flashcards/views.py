@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from rnnsim.figures import attach_plots
@@ -41,13 +41,13 @@ CARDS_PER_PAGE = 50
 MAX_ANSWER_MS = 60_000  # as in Anki: a card left open longer counts as one minute
 
 
-@require_GET
+@require_safe
 def deck_list(request: HttpRequest) -> HttpResponse:
     decks = Deck.objects.select_related("study_set").annotate(card_count=Count("cards"))
     return render(request, "flashcards/deck_list.html", {"decks": decks})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck.objects.select_related("study_set"), slug=slug)
@@ -107,7 +107,7 @@ def render_study(request: HttpRequest, context: dict, status: int = 200) -> Http
     return render(request, template_name, context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def study(request: HttpRequest, slug: str) -> HttpResponse:
@@ -116,7 +116,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
     return render_study(request, study_context(request, deck, card, show_back=False))
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def study_answer(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
@@ -171,7 +171,7 @@ def study_undo(request: HttpRequest, slug: str) -> HttpResponse:
     return render_study(request, study_context(request, deck, card, show_back=undone is not None))
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def cram(request: HttpRequest, slug: str) -> HttpResponse:
     """Every card in order, front then back, without touching anybody's schedule."""
@@ -192,7 +192,7 @@ def cram(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template_name, context)
 
 
-@require_GET
+@require_safe
 @login_required
 def deck_stats(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
@@ -211,7 +211,7 @@ EXPORTS = {
 }
 
 
-@require_GET
+@require_safe
 def deck_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """Download a deck as JSON (lossless), CSV, Quizlet TSV or an Anki package."""
     deck = get_object_or_404(Deck, slug=slug)
@@ -219,7 +219,7 @@ def deck_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return attachment(export(deck), content_type=content_type, filename=f"{deck.slug}.{fmt}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_member_required
 def deck_import(request: HttpRequest) -> HttpResponse:
     """Instructors import a deck file; a bad file is reported line by line and changes nothing."""

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
@@ -54,7 +54,7 @@ def next_question_url(attempt: Attempt, answered_ids: set[int]) -> str:
     return reverse("attempt-results", args=[attempt.public_id])
 
 
-@require_GET
+@require_safe
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(visible_quizzes(request), slug=slug)
     return render(request, "quizzes/quiz_start.html", start_context(request, quiz))
@@ -103,7 +103,7 @@ def closed_attempt(request: HttpRequest, attempt: Attempt) -> HttpResponse | Non
     return render(request, "quizzes/attempt_closed.html", {"attempt": attempt}, status=410)
 
 
-@require_GET
+@require_safe
 def attempt_resume(request: HttpRequest, public_id) -> HttpResponse:
     attempt = get_attempt(request, public_id)
     if closed := closed_attempt(request, attempt):
@@ -112,7 +112,7 @@ def attempt_resume(request: HttpRequest, public_id) -> HttpResponse:
     return redirect(next_question_url(attempt, answered))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpResponse:
     attempt = get_attempt(request, public_id)
@@ -161,7 +161,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     return render(request, template_name, context, status=status)
 
 
-@require_GET
+@require_safe
 def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
     attempt = get_attempt(request, public_id)
     if not attempt.is_finished:
@@ -182,7 +182,7 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "quizzes/results.html", {"attempt": attempt, "review": review})
 
 
-@require_GET
+@require_safe
 def progress(request: HttpRequest) -> HttpResponse:
     attempts = learner_attempts(request).select_related("quiz").order_by("quiz__title", "started_at")
     by_quiz: dict[Quiz, list[Attempt]] = {}
@@ -199,7 +199,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/progress.html", {"quizzes": quizzes})
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
     """The question exactly as a learner first sees it, for instructors checking their work."""
@@ -235,7 +235,7 @@ def may_export(request: HttpRequest, quiz: Quiz) -> bool:
     return request.user.is_staff or learner_attempts(request).filter(quiz=quiz).completed().exists()
 
 
-@require_GET
+@require_safe
 def quiz_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     quiz = get_object_or_404(visible_quizzes(request), slug=slug)
     if not may_export(request, quiz):

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studysite.throttling import client_address, first_over, in_words
@@ -29,7 +29,7 @@ CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 YEAR = 365 * 24 * 3600
 
 
-@require_GET
+@require_safe
 def plot_file(request: HttpRequest, key: str, digest: str, fmt: str) -> HttpResponse:
     """A rendered plot by content hash: immutable, so browsers and proxies may keep it for a year."""
     plot = RenderedPlot.objects.filter(key=key, status=RenderedPlot.Status.READY).first()
@@ -97,7 +97,7 @@ def query_params(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET[key] for key in request.GET}
 
 
-@require_GET
+@require_safe
 def lab_index(request: HttpRequest) -> HttpResponse:
     return render(request, "rnnsim/lab_index.html", {"experiments": EXPERIMENTS.values()})
 
@@ -149,7 +149,7 @@ def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
     return refusal.headers(response) if refusal else response
 
 
-@require_GET
+@require_safe
 def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """The numbers behind a lab plot, as CSV or JSON, with its claim, title and file URLs."""
     spec = spec_or_error(name, query_params(request))

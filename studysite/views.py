@@ -9,25 +9,25 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .models import NoteSection, StudySet
 from .throttling import client_address, first_over, too_many_requests
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     study_sets = StudySet.objects.with_counts()
     return render(request, "studysite/home.html", {"study_sets": study_sets})
 
 
-@require_GET
+@require_safe
 def studyset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     study_set = get_object_or_404(StudySet.objects.with_counts().select_related("deck", "quiz"), slug=slug)
     return render(request, "studysite/studyset_detail.html", {"study_set": study_set})
 
 
-@require_GET
+@require_safe
 def studyset_notes(request: HttpRequest, slug: str) -> HttpResponse:
     study_set = get_object_or_404(
         StudySet.objects.prefetch_related(
@@ -41,7 +41,7 @@ def studyset_notes(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "studysite/studyset_notes.html", {"study_set": study_set})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account and log straight in; attempts made so far in this browser come along."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""

@@ -108,3 +108,18 @@ def test_a_deleted_question_stays_in_the_review_with_its_score(client: Client) -
     page = results(client, attempt)
     assert "Question 1?" in page
     assert "0 / 1" in page
+
+
+def test_the_review_lists_the_choices_in_the_order_the_learner_saw(client: Client) -> None:
+    quiz = make_quiz(questions=1, shuffle_choices=True)
+    question = quiz.questions.get()
+    attempt = start(client, quiz)
+    natural = [choice.text for choice in question.choices.order_by("order")]
+    while [c.text for c in attempt.ordered_choices(question)] == natural:  # a seed that really shuffles
+        attempt.shuffle_seed += 1
+    attempt.save(update_fields=["shuffle_seed"])
+    seen = [choice.text for choice in attempt.ordered_choices(question)]
+    answer(client, attempt, question, question.choices.get(order=1))
+    page = results(client, attempt)
+    positions = [page.index(f'<span class="choice-text">{text}</span>') for text in seen]
+    assert positions == sorted(positions)

@@ -67,3 +67,30 @@ def test_pages_load_htmx_from_the_site_not_a_cdn(client: Client) -> None:
     html = client.get(reverse("home")).content.decode()
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
     assert "cdn" not in html.lower()
+
+
+HEAD_PAGES = [
+    "/", "/sets/rnn-gradients-bptt/", "/sets/rnn-gradients-bptt/notes/", "/decks/",
+    "/decks/rnn-gradients-bptt/", "/decks/rnn-gradients-bptt/cram/", "/quizzes/rnn-gradients-bptt/",
+    "/lab/", "/lab/rho-power-law/",
+    "/lab/rho-power-law/data.json", "/progress/", "/healthz/", "/accounts/login/", "/accounts/signup/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", HEAD_PAGES)
+def test_head_is_answered_wherever_get_is(client: Client, url: str) -> None:
+    """Load balancers and link checkers ask with HEAD: the same status and headers, no body."""
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == got.status_code == 200
+    assert head["Content-Type"] == got["Content-Type"]
+    assert head.content == b""
+
+
+def test_the_icon_is_linked_and_served_at_the_old_address(client: Client) -> None:
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/studysite/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/studysite/favicon.svg"
+    assert client.head("/favicon.ico").status_code == 301
