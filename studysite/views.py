@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .forms import SignUpForm
 from .models import NoteSection, StudySet
 from .throttling import client_address, first_over, too_many_requests
 
@@ -53,10 +54,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         return too_many_requests(
             request, retry_after=wait, message="Too many accounts have been created from this address."
         )
-    form = UserCreationForm(request.POST or None)
+    form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}: your account is created and you are logged in.")
         return redirect(next_url or "home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form, "next": next_url}, status=status)

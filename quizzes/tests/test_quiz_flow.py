@@ -174,7 +174,12 @@ def test_signup_logs_in_and_keeps_the_attempt(client: Client) -> None:
     attempt = start(client, make_quiz(questions=1))
     response = client.post(
         reverse("signup"),
-        {"username": "dora", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+        {
+            "username": "dora",
+            "email": "dora@example.org",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
     )
     assert response.status_code == 302
     attempt.refresh_from_db()

@@ -83,7 +83,12 @@ POSTS = {
     "sign up": Post(
         "anonymous",
         lambda: reverse("signup"),
-        lambda: {"username": "newbie", "password1": "a-long-password-2", "password2": "a-long-password-2"},
+        lambda: {
+            "username": "newbie",
+            "email": "newbie@example.org",
+            "password1": "a-long-password-2",
+            "password2": "a-long-password-2",
+        },
         User.objects.count,
     ),
     "log in": Post(

@@ -94,3 +94,27 @@ def test_the_icon_is_linked_and_served_at_the_old_address(client: Client) -> Non
     assert response.status_code == 301
     assert response["Location"] == "/static/studysite/favicon.svg"
     assert client.head("/favicon.ico").status_code == 301
+
+
+@pytest.mark.parametrize("taken", ["dora@example.org", "DORA@Example.ORG"])
+def test_sign_up_asks_for_a_unique_email_and_says_the_account_was_created(client: Client, taken: str) -> None:
+    from django.contrib.auth.models import User
+
+    page = client.get(reverse("signup")).content.decode()
+    assert 'type="email" name="email"' in page
+    assert "Used only to send you a link if you forget your password." in page
+    data = {
+        "username": "dora",
+        "email": "dora@example.org",
+        "password1": "a-long-pw-77",
+        "password2": "a-long-pw-77",
+    }
+    response = client.post(reverse("signup"), data, follow=True)
+    assert "your account is created and you are logged in" in response.content.decode()
+    assert User.objects.get(username="dora").email == "dora@example.org"
+    again = Client().post(reverse("signup"), data | {"username": "dora2", "email": taken})
+    assert again.status_code == 400
+    assert "An account with this email address already exists" in again.content.decode()
+    assert not User.objects.filter(username="dora2").exists()
+    missing = Client().post(reverse("signup"), data | {"username": "dora3", "email": ""})
+    assert missing.status_code == 400
