@@ -19,7 +19,7 @@ from django.dispatch import receiver
 
 from quizzes.signals import answer_recorded
 
-from .models import Card, Deck, Review, Schedule, State
+from .models import Card, Deck, Review, Schedule, ScheduleQuerySet, State
 
 
 def utc(moment: datetime) -> datetime:
@@ -31,6 +31,11 @@ def utc(moment: datetime) -> datetime:
 
 def start_of_day(moment: datetime) -> datetime:
     return datetime.combine(utc(moment).date(), time.min, tzinfo=UTC)
+
+
+def due_today(schedules: ScheduleQuerySet, now: datetime) -> ScheduleQuerySet:
+    """What "due today" means everywhere: due before the end of today (UTC), overdue ones included."""
+    return schedules.filter(due__lt=start_of_day(now) + timedelta(days=1))
 
 
 def scheduler_for(deck: Deck, *, fuzzing: bool | None = None) -> fsrs.Scheduler:
@@ -57,10 +62,18 @@ def to_fsrs(card: Card, schedule: Schedule | None, now: datetime) -> fsrs.Card:
 
 @dataclass(frozen=True)
 class DeckCounts:
+    """The one definition of what is due, used by the deck page, the study session and the statistics.
+
+    Due today: every studied card, learning or review, due before the end of today (UTC), the same
+    count as today's bar of the forecast. Ready now: what the study session shows at once, within the
+    daily review limit. The Study button adds the new cards still allowed today.
+    """
+
     new: int  # never studied
     learning: int  # in learning or relearning
     learning_due: int  # of those, due within the learn-ahead window
     due: int  # review cards due today
+    due_today: int  # every studied card due before the end of today, learning ones included
     new_today: int  # new cards still allowed today
     reviews_today: int  # reviews still allowed today
 
@@ -73,9 +86,13 @@ class DeckCounts:
         return min(self.due, self.reviews_today)
 
     @property
+    def ready_now(self) -> int:
+        return self.learning_due + self.due_left
+
+    @property
     def remaining(self) -> int:
-        """Cards the study session will still show now."""
-        return self.learning_due + self.due_left + self.new_left
+        """Cards the study session will still show now: ready ones and today's new ones."""
+        return self.ready_now + self.new_left
 
 
 def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
@@ -91,6 +108,7 @@ def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
         new=deck.cards.count() - studied,
         learning=learning.count(),
         due=schedules.filter(state=State.REVIEW, due__lt=day_end).count(),
+        due_today=due_today(schedules, now).count(),
         new_today=max(deck.new_cards_per_day - done_today.filter(was_new=True).count(), 0),
         reviews_today=max(
             deck.reviews_per_day - done_today.filter(was_new=False, state_before=State.REVIEW).count(), 0

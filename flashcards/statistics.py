@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from .models import Deck, Review, Schedule, State
-from .scheduling import start_of_day, utc
+from .scheduling import due_today, start_of_day, utc
 
 DAYS = 30
 BAR_WIDTH, CHART_HEIGHT = 14, 120
@@ -48,9 +48,12 @@ def deck_statistics(deck: Deck, user: AbstractBaseUser, now: datetime) -> dict:
     past_days = [(since + timedelta(days=i)).date() for i in range(DAYS)]
     schedules = Schedule.objects.filter(user=user, card__deck=deck)
     due_per_day = Counter(
-        max((utc(due) - today).days, 0)
-        for due in schedules.filter(due__lt=today + timedelta(days=DAYS)).values_list("due", flat=True)
+        (utc(due) - today).days
+        for due in schedules.filter(
+            due__gte=today + timedelta(days=1), due__lt=today + timedelta(days=DAYS)
+        ).values_list("due", flat=True)
     )
+    due_per_day[0] = due_today(schedules, now).count()  # the deck page's and the study button's count
     # True retention, as Anki defines it: of the reviews of cards already in review, the share not failed.
     mature = reviews.filter(state_before=State.REVIEW)
     passed = mature.exclude(rating=Review.Rating.AGAIN).count()

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from flashcards.models import Review, Schedule
+from flashcards import scheduling
+from flashcards.models import Review, Schedule, State
 
 from .makers import make_deck, make_user
 
@@ -121,7 +123,26 @@ def test_deck_page_counts_and_stats_page(client: Client, learner) -> None:
     client.post(reverse("deck-study-rate", args=[deck.slug, card.pk]), {"rating": "1"})
     html = client.get(reverse("deck-detail", args=[deck.slug])).content.decode()
     assert "<dt>New</dt><dd>3</dd>" in html
-    assert "<dt>Learning</dt><dd>1</dd>" in html
+    assert "<dt>Due today</dt><dd>1</dd>" in html
+    assert "<dt>Ready now</dt><dd>1</dd>" in html
     stats = client.get(reverse("deck-stats", args=[deck.slug])).content.decode()
     assert "Reviews per day: 1 in all" in stats
     assert stats.count('class="bar"') == 60
+
+
+def test_due_today_means_one_thing_on_the_deck_page_the_study_button_and_the_forecast(
+    client: Client, learner
+) -> None:
+    """The report: "Due today 0" beside 23 cards in learning, "Study (33)", and a forecast of 23 today."""
+    deck = make_deck(cards=33)
+    now = timezone.now()
+    later_today = min(now + timedelta(hours=1), scheduling.start_of_day(now) + timedelta(days=1, seconds=-1))
+    for card in deck.cards.all()[:23]:
+        Schedule.objects.create(user=learner, card=card, state=State.LEARNING, step=1, due=later_today)
+    html = client.get(reverse("deck-detail", args=[deck.slug])).content.decode()
+    counts = scheduling.counts(deck, learner, now)
+    assert f"<dt>Due today</dt><dd>{counts.due_today}</dd>" in html
+    assert f"Study ({counts.remaining})" in html
+    assert counts.remaining == counts.ready_now + counts.new_left
+    stats = client.get(reverse("deck-stats", args=[deck.slug]))
+    assert stats.context["forecast_chart"]["bars"][0]["value"] == counts.due_today == 23
