@@ -162,6 +162,8 @@ def rows_apkg(title: str, identity: str, rows: list[NoteRow]) -> bytes:
                     with default_storage.open(plot.png_name, "rb") as source:
                         path.write_bytes(source.read())
                     media.append(str(path))
+                # The image carries no title (the site shows it as the caption), so the card says it.
+                back += f"<p><strong>{escape_attribute(plot.title)}</strong></p>"
                 back += f'<p><img src="{name}" alt="{escape_attribute(plot.alt)}"></p>'
             package_deck.add_note(
                 genanki.Note(

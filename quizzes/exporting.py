@@ -120,7 +120,8 @@ def export_moodle_xml(quiz: Quiz) -> bytes:
             name = f"plot-{plot.key[:16]}.png"
             with default_storage.open(plot.png_name, "rb") as handle:
                 data = base64.b64encode(handle.read()).decode()
-            feedback.find("text").text += f"\n\n![{plot.alt}](@@PLUGINFILE@@/{name})"
+            # The image carries no title (the site shows it as the caption), so the text says it.
+            feedback.find("text").text += f"\n\n**{plot.title}**\n\n![{plot.alt}](@@PLUGINFILE@@/{name})"
             ET.SubElement(feedback, "file", {"name": name, "path": "/", "encoding": "base64"}).text = data
         text_element(node, "questiontext", body)
         ET.SubElement(node, "defaultgrade").text = "1"

@@ -90,8 +90,9 @@ def new_figure(columns: int = 1) -> tuple[Figure, list[Axes]]:
         figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=100)
         FigureCanvasAgg(figure)
         axes = figure.subplots(1, columns, squeeze=False)[0]
-    # A fixed layout is four times cheaper than tight_layout and stays stable from plot to plot.
-    figure.subplots_adjust(left=0.11 if columns == 1 else 0.1, right=0.97, bottom=0.14, top=0.84, wspace=0.32)
+    # A fixed layout is four times cheaper than tight_layout and stays stable from plot to plot. The
+    # title is the page's figure caption, in HTML, so it is drawn once and stays legible on a phone.
+    figure.subplots_adjust(left=0.11 if columns == 1 else 0.1, right=0.97, bottom=0.14, top=0.93, wspace=0.32)
     return figure, list(axes)
 
 
@@ -129,10 +130,6 @@ def below_scale_note(
         )
 
 
-def finish(figure: Figure, title: str) -> None:
-    figure.suptitle(title, fontsize=12.5, fontweight="bold", x=0.02, ha="left", y=0.975, wrap=True)
-
-
 def plot_gradient_check(r) -> Plot:
     figure, (ax,) = new_figure()
     rows = []
@@ -157,7 +154,6 @@ def plot_gradient_check(r) -> Plot:
     ax.legend(loc="upper left")
     checked = sum(len(e) for e in r.errors)
     title = f"BPTT agrees with finite differences: worst relative error {sci(r.worst)}"
-    finish(figure, title)
     caption = (
         f"{checked} gradient arrays over four models (every weight, bias and dL/da_t, and dL/dh_t, dL/dc_t "
         f"for the LSTM) were compared with central finite differences; the worst relative error is "
@@ -182,7 +178,6 @@ def plot_unrolling(r) -> Plot:
         bbox={"boxstyle": "round", "fc": "white", "ec": BLUE},
     )
     title = f"Unrolled over {len(r.steps)} steps, the shared gradient is the sum of the copies'"
-    finish(figure, title)
     top = int(r.steps[np.argmax(r.copy_norms)])
     caption = (
         f"Each bar is the gradient that one time step's copy of the recurrent weights receives. Their sum "
@@ -239,7 +234,6 @@ def plot_rho_power_law(r) -> Plot:
     T = int(r.k[-1])
     verb = "shrinks" if r.rho < 1 else ("grows" if r.rho > 1 else "stays")
     title = f"At ρ = {r.rho:g} the gradient {verb} to {sci(chosen[-1])} of its size after {T} steps"
-    finish(figure, title)
     caption = (
         f"With zero input and W_aa = ρQ (Q orthogonal), each step back multiplies the gradient by exactly ρ: "
         f"after {T} steps it is {sci(chosen[-1])} of its size at ρ = {r.rho:g}, matching ρ^{T} = "
@@ -260,7 +254,6 @@ def plot_pascanu_bound(r) -> Plot:
     slack = float(np.min(r.bound[1:] / np.maximum(r.ratio[1:], FLOOR)))
     T = int(r.k[-1])
     title = f"The tanh RNN's gradient stays under s^k (s = {r.s:g}) at every step back"
-    finish(figure, title)
     caption = (
         f"The recurrent matrix has largest singular value s = {r.s:g} and tanh′ ≤ 1, so no step can grow "
         f"the gradient by more than s. Measured over {T} steps, the ratio is at most the bound everywhere "
@@ -305,7 +298,6 @@ def plot_input_weights(r) -> Plot:
     right.set_xlabel("parameter")
     right.set_ylim(0, max(values) * 1.25 + 1e-9)
     title = "W_ax inherits the product over time; only W_y and b_y escape it"
-    finish(figure, title)
     caption = (
         f"Left: an input k steps before the loss gives W_ax a gradient scaled by exactly ρ^k (ρ = {r.rho:g}), "
         f"like W_aa's. Right: cutting the backward product (truncating to one step) changes the gradients "
@@ -370,7 +362,6 @@ def plot_clipping(r) -> Plot:
     title = (
         f"Clipping at c = {r.threshold:g} keeps every update ≤ η·c = {bound:g}; without it training {fate}"
     )
-    finish(figure, title)
     caption = (
         f"Both runs start from the same exploding initialisation (ρ > 1). Unclipped SGD {fate}, its "
         f"updates reaching {sci(np.nanmax(u.update_norm))}. With the gradient's norm clipped to {r.threshold:g}, "
@@ -409,7 +400,6 @@ def plot_weight_decay(r) -> Plot:
         title = f"Weight decay up to λ = {max(r.decays):g} does not stop the explosion; clipping does"
     else:
         title = f"Weight decay stopped the explosion only at λ = {', '.join(f'{d:g}' for d in r.decays if d not in diverged)}"
-    finish(figure, title)
     caption = (
         f"From the same exploding start, unclipped SGD diverged with weight decay λ = "
         f"{', '.join(f'{d:g}' for d in diverged) or 'none of those tried'} (curves leave the top of the plot). "
@@ -455,7 +445,6 @@ def plot_cliff(r) -> Plot:
     ax.legend(loc="lower left", fontsize=8.5)
     worst = float(np.max(r.wall_gradient))
     title = f"A wall with |∇L| up to {sci(worst)}: unclipped SGD is thrown {r.unclipped_largest_step:.0f} units, clipped steps stay ≤ {r.clipped_largest_step:.2g}"
-    finish(figure, title)
     caption = (
         f"Loss of x_t = w·σ(x_{{t−1}}) + b after 50 steps, (σ(x_50) − 0.7)², over a grid of (w, b). Along the "
         f"marked wall the gradient reaches {sci(worst)}. From the same start, one unclipped SGD step near the "
@@ -492,7 +481,6 @@ def plot_sensitivity(r) -> Plot:
     ax.legend(loc="upper left")
     change = dict(zip(r.rhos.tolist(), r.relative_change, strict=True))
     title = f"Nudging the start by 1e-9 changes the gradient by {sci(change[max(change)])} at ρ = {max(change):g}, by {sci(change[min(change)])} at ρ = {min(change):g}"
-    finish(figure, title)
     caption = (
         f"Each point moves the initial state by 1e-9 and measures how much the whole gradient changes. In the "
         f"contractive regime (ρ ≤ 1) the change is {sci(max(change[p] for p in change if p <= 1))} at most (plotted at the floor "
@@ -527,7 +515,6 @@ def plot_residual(r) -> Plot:
     ax.legend(loc="lower left")
     T = int(r.k[-1])
     title = f"Residual paths stop the vanishing: {sci(r.residual[-1])} after {T} steps against {sci(r.plain[-1])} without"
-    finish(figure, title)
     caption = (
         f"The residual step a_t = a_{{t−1}} + tanh(…) has Jacobian I + diag(tanh′)W, whose effect lies between "
         f"1 − s and 1 + s. The residual gradient stays in that band (it ranges from {sci(r.residual.min())} to "
@@ -573,7 +560,6 @@ def plot_lstm(r) -> Plot:
     rows += series("cell ratio, b_f = 0", r.k, r.cell_ratio_small_bias)
     T = int(r.k[-1])
     title = "LSTMs resist vanishing only while their forget gates stay near 1"
-    finish(figure, title)
     open_gate = r.cell_ratios[-1][-1]
     caption = (
         f"Left: with nothing else reaching the cell, its gradient over k steps is exactly σ(b_f)^k; after {T} "
@@ -600,7 +586,6 @@ def plot_truncated(r) -> Plot:
     ax.set_ylabel("‖g_k − g‖ / ‖g‖")
     ax.legend(loc="upper right")
     title = f"Truncation error shrinks by {r.fitted_factor:.3f} per step of window (ρ = {r.rho:g}); k = T is exact"
-    finish(figure, title)
     caption = (
         f"Truncated BPTT misses the gradient from beyond its window. For a linear RNN with W_aa = ρQ the error "
         f"falls by a fitted factor {r.fitted_factor:.3f} per extra step, close to ρ = {r.rho:g}; a window of "
@@ -652,7 +637,6 @@ def plot_cost(r) -> Plot:
     count_ratio = r.multiply_adds_by_size[-1] / r.multiply_adds_by_size[-2]
     time_ratio = r.seconds_by_size[-1] / r.seconds_by_size[-2]
     title = f"BPTT's time is linear in T (slope {r.time_slope_in_length:.2f}); its work grows as n², measured time as n^{r.time_slope_in_size:.2f} here"
-    finish(figure, title)
     caption = (
         f"A forward and backward pass costs exactly 3·T·B·(n² + n·n_x + n·n_y) multiply-adds "
         f"({r.multiply_adds_by_size[-1]:,} at n = {r.sizes[-1]}, T = {r.fixed_T}, B = 16). Measured on this machine, "

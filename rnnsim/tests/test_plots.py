@@ -25,6 +25,7 @@ def test_plot_is_labelled_captioned_and_carries_its_numbers(name, draw_each_plot
             siblings = ax.get_shared_x_axes().get_siblings(ax)
             assert any(sibling.get_xlabel() for sibling in siblings), name
     assert plot.title
+    assert plot.figure.get_suptitle() == ""  # the title is drawn once, as the page's caption
     assert plot.caption
     assert plot.alt
     assert any(ch.isdigit() for ch in plot.caption), "the caption quotes the result's numbers"
