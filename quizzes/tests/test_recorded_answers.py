@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -123,3 +124,17 @@ def test_the_review_lists_the_choices_in_the_order_the_learner_saw(client: Clien
     page = results(client, attempt)
     positions = [page.index(f'<span class="choice-text">{text}</span>') for text in seen]
     assert positions == sorted(positions)
+
+
+def test_the_review_folds_the_explanations_of_right_answers_and_loads_plots_lazily(client: Client) -> None:
+    quiz = make_quiz(questions=2)
+    first, second = quiz.questions.order_by("order")
+    first.plot = {"experiment": "rho-power-law", "params": {}}
+    first.save()
+    attempt = start(client, quiz)
+    answer(client, attempt, first, first.choices.get(is_correct=True))
+    answer(client, attempt, second, second.choices.filter(is_correct=False).first())
+    page = results(client, attempt)
+    folds = re.findall(r'<details class="review-fold"( open)?>', page)
+    assert folds == ["", " open"]  # right: folded; wrong: open
+    assert re.search(r'<img [^>]*width="720" height="430"[^>]*loading="lazy"', page)
