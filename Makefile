@@ -30,6 +30,7 @@ serve-prod: setup
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
+	$(PY) manage.py redraw_html --verbosity 0
 	$(PY) manage.py render_plots
 
 test: $(VENV)/.installed-test chromium redis lint

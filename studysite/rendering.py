@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import ClassVar
 
@@ -98,9 +99,49 @@ def latex_to_mathml(latex: str, *, display: bool) -> str:
         latex = pattern.sub(replacement, latex)
     latex = escape_text_mode(latex)
     try:
-        return latex2mathml.converter.convert(latex.strip(), display="block" if display else "inline")
+        mathml = latex2mathml.converter.convert(latex.strip(), display="block" if display else "inline")
     except Exception:  # latex2mathml raises assorted exception types on malformed input
         return f'<span class="math-error">{escape(latex)}</span>'
+    return for_mathml_core(mathml)
+
+
+# MathML Core, what Chromium draws, ignores mathvariant but "normal": styled letters must be the
+# Unicode mathematical alphanumerics themselves (as latex2mathml already writes for \mathbf y alone).
+MATHVARIANT_NAMES = {
+    "bold": "BOLD", "italic": "ITALIC", "bold-italic": "BOLD ITALIC", "double-struck": "DOUBLE-STRUCK",
+    "script": "SCRIPT", "fraktur": "FRAKTUR", "sans-serif": "SANS-SERIF", "monospace": "MONOSPACE",
+}  # fmt: skip
+STYLED_IDENTIFIER = re.compile(r'<mi mathvariant="([a-z-]+)">([A-Za-z0-9])</mi>')
+# A fence as the base of a script (‖x‖², |x|²) would stretch to the whole row, scripts included, and
+# sink below the baseline; it should keep its own size.
+SCRIPTED_FENCE = re.compile(
+    r"<(msup|msub|msubsup)><mo>(&#x02016;|&#x0007C;|&#x0221[34];|\)|\]|&#x027E9;)</mo>"
+)
+
+
+def styled_character(variant: str, char: str) -> str:
+    name = MATHVARIANT_NAMES.get(variant)
+    if name is None:
+        return ""
+    if char.isdigit():
+        names = [f"MATHEMATICAL {name} DIGIT {unicodedata.name(char).split()[-1]}"]
+    else:
+        names = [f"MATHEMATICAL {name} {'CAPITAL' if char.isupper() else 'SMALL'} {char.upper()}"]
+    try:
+        return unicodedata.lookup(names[0])
+    except KeyError:  # a few letters live in Letterlike Symbols under other names; leave those as they are
+        return ""
+
+
+def for_mathml_core(mathml: str) -> str:
+    """Rewrite latex2mathml's output where MathML Core would draw it otherwise than LaTeX does."""
+
+    def identifier(match: re.Match) -> str:
+        styled = styled_character(match[1], match[2])
+        return f"<mi>{styled}</mi>" if styled else match[0]
+
+    mathml = STYLED_IDENTIFIER.sub(identifier, mathml)
+    return SCRIPTED_FENCE.sub(r'<\1><mo stretchy="false">\2</mo>', mathml)
 
 
 def markdown_parser(render_math: Callable[..., str]) -> MarkdownIt:
@@ -177,7 +218,8 @@ class RenderedMarkdownModel(models.Model):
     ``rendered_fields`` maps each SanitisedHTMLField to the Markdown field it is drawn from, and
     whether it is drawn inline (no wrapping paragraph, for headings and labels). Every save draws
     them (fixtures' raw saves too, through the pre_save receiver below); bulk writes, which skip
-    saving, call ``render()`` themselves.
+    saving, call ``render()`` themselves; ``manage.py redraw_html`` redraws them all when this
+    renderer changes.
     """
 
     rendered_fields: ClassVar[dict[str, tuple[str, bool]]] = {}

@@ -82,3 +82,34 @@ def test_notes_are_drawn_when_loaded_and_the_page_only_copies_them(client, monke
     section.save(update_fields=["body"])
     section.refresh_from_db()
     assert section.body_html == "<p>Now <em>new</em>.</p>\n"
+
+
+def test_bold_words_and_letters_use_unicode_bold_which_mathml_core_draws() -> None:
+    """Chromium ignores mathvariant="bold": \\mathbf{target} came out italic beside a bold y."""
+    html = render_markdown(r"$\mathbf y - \mathbf{target} + \mathbf{W}_1$")
+    assert "mathvariant" not in html
+    assert "<mi>\U0001d42d</mi><mi>\U0001d41a</mi>" in html  # bold t and a of target, upright
+    assert "\U0001d432" in html  # bold y
+
+
+def test_a_scripted_closing_fence_keeps_its_size() -> None:
+    """‖…‖²: the closing ‖ as the base of the square sank below the baseline, stretched to the row."""
+    html = render_markdown(r"$\lVert x \rVert^2$")
+    assert '<msup><mo stretchy="false">' in html
+
+
+@pytest.mark.usefixtures("seed")
+def test_redraw_html_updates_stored_html_after_a_renderer_change() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from flashcards.models import Card
+
+    Card.objects.update(front_html="stale")
+    out = StringIO()
+    call_command("redraw_html", stdout=out)
+    assert "cards: 38 of 38 redrawn" in out.getvalue()
+    assert not Card.objects.filter(front_html="stale").exists()
+    call_command("redraw_html", stdout=out)
+    assert "cards: 0 of 38 redrawn" in out.getvalue()
