@@ -10,7 +10,7 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run serve-prod setup test test-postgres lint chromium redis bench bench-load clean
+.PHONY: run serve-prod setup test test-postgres lint chromium redis axe bench bench-load clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -33,12 +33,12 @@ setup: $(VENV)/.installed
 	$(PY) manage.py redraw_html --verbosity 0
 	$(PY) manage.py render_plots
 
-test: $(VENV)/.installed-test chromium redis lint
+test: $(VENV)/.installed-test chromium redis axe lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 # The same suite on a throwaway PostgreSQL cluster on 127.0.0.1 (installs Debian's postgresql as root).
-test-postgres: $(VENV)/.installed-test chromium redis
+test-postgres: $(VENV)/.installed-test chromium redis axe
 	bash .ci/with-postgres $(VENV)/bin/pytest -q
 
 lint: $(VENV)/.installed-test
@@ -67,6 +67,15 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
 	fi
+
+# The accessibility tests inject axe-core (from npm, pinned in its package.json) into Chromium.
+AXE := studysite/tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): studysite/tests/axe/package.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; } || { echo "The accessibility tests need npm"; exit 1; }
+	cd studysite/tests/axe && npm install --no-package-lock --no-audit --no-fund --silent
+	touch $@
 
 # The shared-cache tests start a throwaway Redis of their own.
 redis:
