@@ -11,15 +11,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from quizzes.models import Quiz
+
 from .forms import SignUpForm
 from .models import NoteSection, StudySet
 from .throttling import client_address, first_over, too_many_requests
+from .today import todays_work
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    study_sets = StudySet.objects.with_counts()
-    return render(request, "studysite/home.html", {"study_sets": study_sets})
+    """What to do today for a signed-in learner; for a visitor, what StudySite is and how to start."""
+    context = {
+        "study_sets": StudySet.objects.with_counts(),
+        "today": todays_work(request) if request.user.is_authenticated else None,
+        "first_quiz": Quiz.objects.published().order_by("title").first(),
+    }
+    return render(request, "studysite/home.html", context)
 
 
 @require_safe
