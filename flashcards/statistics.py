@@ -11,28 +11,63 @@ from .models import Deck, Review, Schedule, State
 from .scheduling import due_today, start_of_day, utc
 
 DAYS = 30
+WEEKS = 8
 BAR_WIDTH, CHART_HEIGHT = 14, 120
+LEFT, BOTTOM, TOP = 34, 22, 14  # room for the y axis's values, the dates, and values above the bars
 
 
-def bars(labels: list[str], values: list[int]) -> dict:
-    """Bar geometry for a small inline SVG chart, drawn by the template."""
-    top = max(values, default=0) or 1
+def bars(labels: list[str], values: list[float | None], *, every: int = 7, percent: bool = False) -> dict:
+    """Geometry for a small inline SVG bar chart with labelled axes, drawn by the template.
+
+    Dates (every ``every``-th label) go along x, counts (or percentages) up y with the top and the
+    middle marked, and each bar with a value says it above itself. None is a day with no data.
+    """
+    top = 100 if percent else max((v for v in values if v is not None), default=0) or 1
+    suffix = "%" if percent else ""
+    known = [v for v in values if v is not None]
+    if percent:
+        summary = f"{len(known)} of {len(values)} with reviews" + (
+            f", the latest {round(known[-1])}%." if known else "."
+        )
+    else:
+        summary = f"{sum(known)} in all; the tallest bar is {max(known, default=0)}."
     return {
-        "width": BAR_WIDTH * len(values),
-        "height": CHART_HEIGHT,
-        "max": top,
-        "total": sum(values),
+        "width": LEFT + BAR_WIDTH * len(values) + 4,
+        "height": TOP + CHART_HEIGHT + BOTTOM,
+        "left": LEFT,
+        "top": TOP,
+        "bottom": TOP + CHART_HEIGHT,
+        "summary": summary,
+        "y_ticks": [
+            {"y": TOP + CHART_HEIGHT * (1 - fraction), "text": f"{round(top * fraction)}{suffix}"}
+            for fraction in (0, 0.5, 1)
+        ],
         "bars": [
             {
-                "x": i * BAR_WIDTH,
-                "height": round(CHART_HEIGHT * value / top, 1),
-                "y": round(CHART_HEIGHT - CHART_HEIGHT * value / top, 1),
+                "x": LEFT + i * BAR_WIDTH + 1,
+                "middle": LEFT + i * BAR_WIDTH + BAR_WIDTH / 2,
+                "height": round(CHART_HEIGHT * (value or 0) / top, 1),
+                "y": round(TOP + CHART_HEIGHT - CHART_HEIGHT * (value or 0) / top, 1),
                 "label": label,
                 "value": value,
+                "text": "" if not value else f"{round(value)}{suffix}",
+                "tick": label if i % every == 0 else "",
             }
             for i, (label, value) in enumerate(zip(labels, values, strict=True))
         ],
     }
+
+
+def weekly_retention(mature_reviews, today: datetime) -> tuple[list[str], list[float | None]]:
+    """True retention week by week: of the reviews of learned cards, the share not rated Again."""
+    start = today - timedelta(weeks=WEEKS - 1, days=today.weekday())
+    totals, passed = Counter(), Counter()
+    for moment, rating in mature_reviews.filter(reviewed_at__gte=start).values_list("reviewed_at", "rating"):
+        week = (utc(moment) - start).days // 7
+        totals[week] += 1
+        passed[week] += rating != Review.Rating.AGAIN
+    labels = [(start + timedelta(weeks=w)).strftime("%d %b") for w in range(WEEKS)]
+    return labels, [100 * passed[w] / totals[w] if totals[w] else None for w in range(WEEKS)]
 
 
 def deck_statistics(deck: Deck, user: AbstractBaseUser, now: datetime) -> dict:
@@ -64,6 +99,7 @@ def deck_statistics(deck: Deck, user: AbstractBaseUser, now: datetime) -> dict:
             [(today + timedelta(days=i)).strftime("%d %b") for i in range(DAYS)],
             [due_per_day[i] for i in range(DAYS)],
         ),
+        "retention_chart": bars(*weekly_retention(mature, today), every=1, percent=True),
         "retention": passed / total if total else None,
         "retention_reviews": total,
         "studied_cards": schedules.count(),

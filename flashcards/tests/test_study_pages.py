@@ -127,7 +127,14 @@ def test_deck_page_counts_and_stats_page(client: Client, learner) -> None:
     assert "<dt>Ready now</dt><dd>1</dd>" in html
     stats = client.get(reverse("deck-stats", args=[deck.slug])).content.decode()
     assert "Reviews per day: 1 in all" in stats
-    assert stats.count('class="bar"') == 60
+    assert stats.count('class="bar"') == 30 + 30 + 8  # reviews and forecast by day, retention by week
+    assert "True retention, week by week" in stats
+    today = timezone.now().strftime("%d %b")
+    assert re.search(rf'<text x="[\d.]+" y="[\d.]+" class="tick">{today}</text>', stats)  # dates along x
+    assert re.search(
+        r'class="tick" text-anchor="end" dominant-baseline="middle">1</text>', stats
+    )  # counts up y
+    assert re.search(r'class="bar-value" text-anchor="middle">1</text>', stats)  # each bar says its value
 
 
 def test_due_today_means_one_thing_on_the_deck_page_the_study_button_and_the_forecast(
@@ -146,3 +153,21 @@ def test_due_today_means_one_thing_on_the_deck_page_the_study_button_and_the_for
     assert counts.remaining == counts.ready_now + counts.new_left
     stats = client.get(reverse("deck-stats", args=[deck.slug]))
     assert stats.context["forecast_chart"]["bars"][0]["value"] == counts.due_today == 23
+
+
+def test_retention_week_by_week_is_the_share_of_learned_reviews_not_failed(learner) -> None:
+    from flashcards import statistics
+
+    deck = make_deck(cards=1)
+    card = deck.cards.get()
+    now = timezone.now()
+    for rating in (3, 3, 4, 1):
+        Review.objects.create(
+            user=learner, card=card, rating=rating, reviewed_at=now, was_new=False,
+            state_before=State.REVIEW, due_after=now,
+        )  # fmt: skip
+    chart = statistics.deck_statistics(deck, learner, now)["retention_chart"]
+    assert chart["bars"][-1]["value"] == 75.0
+    assert chart["bars"][-1]["text"] == "75%"
+    assert all(bar["value"] is None for bar in chart["bars"][:-1])
+    assert chart["summary"] == "1 of 8 with reviews, the latest 75%."
