@@ -16,7 +16,14 @@ BAR_WIDTH, CHART_HEIGHT = 14, 120
 LEFT, BOTTOM, TOP = 34, 22, 14  # room for the y axis's values, the dates, and values above the bars
 
 
-def bars(labels: list[str], values: list[float | None], *, every: int = 7, percent: bool = False) -> dict:
+def bars(
+    labels: list[str],
+    values: list[float | None],
+    *,
+    every: int = 7,
+    percent: bool = False,
+    bar: int = BAR_WIDTH,
+) -> dict:
     """Geometry for a small inline SVG bar chart with labelled axes, drawn by the template.
 
     Dates (every ``every``-th label) go along x, counts (or percentages) up y with the top and the
@@ -32,20 +39,21 @@ def bars(labels: list[str], values: list[float | None], *, every: int = 7, perce
     else:
         summary = f"{sum(known)} in all; the tallest bar is {max(known, default=0)}."
     return {
-        "width": LEFT + BAR_WIDTH * len(values) + 4,
+        "width": LEFT + bar * len(values) + 30,  # the last date label runs past its bar
         "height": TOP + CHART_HEIGHT + BOTTOM,
         "left": LEFT,
         "top": TOP,
         "bottom": TOP + CHART_HEIGHT,
         "summary": summary,
         "y_ticks": [
-            {"y": TOP + CHART_HEIGHT * (1 - fraction), "text": f"{round(top * fraction)}{suffix}"}
-            for fraction in (0, 0.5, 1)
+            {"y": TOP + CHART_HEIGHT * (1 - value / top), "text": f"{value:g}{suffix}"}
+            for value in sorted({0, top, *([top / 2] if top % 2 == 0 else [])})
         ],
+        "bar_width": bar - 2,
         "bars": [
             {
-                "x": LEFT + i * BAR_WIDTH + 1,
-                "middle": LEFT + i * BAR_WIDTH + BAR_WIDTH / 2,
+                "x": LEFT + i * bar + 1,
+                "middle": LEFT + i * bar + bar / 2,
                 "height": round(CHART_HEIGHT * (value or 0) / top, 1),
                 "y": round(TOP + CHART_HEIGHT - CHART_HEIGHT * (value or 0) / top, 1),
                 "label": label,
@@ -99,7 +107,7 @@ def deck_statistics(deck: Deck, user: AbstractBaseUser, now: datetime) -> dict:
             [(today + timedelta(days=i)).strftime("%d %b") for i in range(DAYS)],
             [due_per_day[i] for i in range(DAYS)],
         ),
-        "retention_chart": bars(*weekly_retention(mature, today), every=1, percent=True),
+        "retention_chart": bars(*weekly_retention(mature, today), every=1, percent=True, bar=48),
         "retention": passed / total if total else None,
         "retention_reviews": total,
         "studied_cards": schedules.count(),
