@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .experiments import get_experiment
 
@@ -168,6 +169,8 @@ def plot_unrolling(r) -> Plot:
     ax.bar(r.steps, r.copy_norms, color=BLUE, label="gradient of that step's copy of W_aa")
     ax.set_xlabel("time step t (one copy of the network per step)")
     ax.set_ylabel("‖∂L/∂W_aa of copy t‖")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
+    ax.set_ylim(0, float(np.max(r.copy_norms)) * 1.45)  # headroom: the legend and the note sit above the bars
     ax.legend(loc="upper left")
     ax.annotate(
         f"tied gradient − sum of all {len(r.steps)} copies:\nmax difference {sci(r.tied_minus_sum)}",
@@ -312,16 +315,22 @@ def plot_input_weights(r) -> Plot:
     return Plot(figure, title, caption, alt, "k or parameter index", "value", rows)
 
 
+def first_above(values: np.ndarray, top: float) -> int | None:
+    """The first step whose value is above ``top`` (inf and nan included), or None."""
+    above = np.flatnonzero(~(values <= top))
+    return int(above[0]) if len(above) else None
+
+
 def off_scale_note(ax: Axes, values: np.ndarray, top: float, diverged_at: int | None) -> None:
     """Say where a runaway curve leaves the plot, instead of squashing the rest to fit it."""
-    above = np.flatnonzero(~(values <= top))
-    if len(above):
-        text = f"no clipping: off the scale from step {above[0]}"
+    leaves = first_above(values, top)
+    if leaves is not None:
+        text = f"no clipping: off the scale from step {leaves}"
         if diverged_at is not None:
             text += f",\ninf or nan at step {diverged_at}"
         ax.annotate(
             text,
-            (above[0], top),
+            (leaves, top),
             xytext=(12, -28),
             textcoords="offset points",
             color=VERMILLION,
@@ -336,6 +345,7 @@ def plot_clipping(r) -> Plot:
     u, c = r.unclipped, r.clipped
     bound = r.learning_rate * r.threshold
     loss_top = float(np.nanmax(c.loss)) * 1e3
+    # The legends stand right of centre: the clipped curves run along the bottom, the runaways off the top.
     left.plot(steps, bounded(u.loss), color=VERMILLION, label="no clipping")
     left.plot(steps, bounded(c.loss), color=BLUE, label=f"norm clipping, c = {r.threshold:g}")
     left.set_yscale("log")
@@ -343,7 +353,7 @@ def plot_clipping(r) -> Plot:
     off_scale_note(left, u.loss, loss_top, u.diverged_at)
     left.set_xlabel("SGD step")
     left.set_ylabel("training loss (adding problem)")
-    left.legend(loc="lower left")
+    left.legend(loc="center right")
     update_top = bound * 1e4
     right.plot(steps, bounded(u.update_norm), color=VERMILLION, label="no clipping")
     right.plot(steps, bounded(c.update_norm), color=BLUE, label="norm clipping")
@@ -356,9 +366,15 @@ def plot_clipping(r) -> Plot:
     off_scale_note(right, u.update_norm, update_top, u.diverged_at)
     right.set_xlabel("SGD step")
     right.set_ylabel("update norm ‖Δθ‖")
-    right.legend(loc="lower left")
+    right.legend(loc="center right")
     start, end = float(np.mean(c.loss[:30])), float(np.mean(c.loss[-60:]))
-    fate = f"diverges at step {u.diverged_at}" if u.diverged else "spikes"
+    leaves = first_above(u.update_norm, update_top)
+    # Both moments the right panel marks: when the run leaves the plotted scale, and when it overflows.
+    fate = "spikes"
+    if leaves is not None:
+        fate = f"leaves the plotted scale at step {leaves}"
+    if u.diverged:
+        fate += f"{' and' if leaves is not None else ''} overflows at step {u.diverged_at}"
     title = (
         f"Clipping at c = {r.threshold:g} keeps every update ≤ η·c = {bound:g}; without it training {fate}"
     )

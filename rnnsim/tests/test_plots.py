@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,36 @@ def test_sci_formats_compactly() -> None:
     assert sci(2.29) == "2.29"
     assert sci(0) == "0"
     assert np.isfinite(float(sci(1.5e-300)))
+
+
+def drawn(plot):
+    plot.figure.canvas.draw()
+    return plot.figure.canvas.get_renderer()
+
+
+def test_unrolling_bars_are_all_visible_on_whole_step_ticks(draw_each_plot_once) -> None:
+    """The note box hid bars 13 and 16, so "the largest contribution from step 13" could not be seen."""
+    plot = make_plot("unrolling", EXPERIMENTS["unrolling"].defaults)
+    renderer = drawn(plot)
+    (ax,) = plot.figure.axes
+    boxes = [text.get_window_extent(renderer) for text in ax.texts] + [
+        ax.get_legend().get_window_extent(renderer)
+    ]
+    for bar in ax.patches:
+        assert not any(box.overlaps(bar.get_window_extent(renderer)) for box in boxes), bar
+    ticks = [tick for tick in ax.get_xticks() if ax.get_xlim()[0] <= tick <= ax.get_xlim()[1]]
+    assert all(float(tick).is_integer() for tick in ticks)
+
+
+def test_clipping_legends_cover_no_curve_and_the_title_names_both_moments(draw_each_plot_once) -> None:
+    plot = make_plot("clipping", EXPERIMENTS["clipping"].defaults)
+    renderer = drawn(plot)
+    for ax in plot.figure.axes:
+        legend = ax.get_legend().get_window_extent(renderer)
+        for line in ax.get_lines():
+            points = ax.transData.transform(np.column_stack(line.get_data()))
+            inside = [legend.contains(x, y) for x, y in points if np.isfinite(x) and np.isfinite(y)]
+            assert not any(inside), line.get_label()
+    assert re.search(r"leaves the plotted scale at step 3 and overflows at step \d+", plot.title)
+    notes = " ".join(text.get_text() for ax in plot.figure.axes for text in ax.texts)
+    assert "off the scale from step 3" in notes
