@@ -109,6 +109,10 @@ def floor(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values) | (values > 0), values, FLOOR)  # NaN (not run) stays a gap
 
 
+# Axis labels are matplotlib mathtext, so their subscripts and norms are drawn as math.
+STATE_GRADIENT_RATIO = r"$\|\partial L/\partial a_{T-k}\| \,/\, \|\partial L/\partial a_T\|$"
+
+
 def bounded(values: np.ndarray) -> np.ndarray:
     """Values for a log axis: zeros at the floor, runaway values capped at the ceiling."""
     return np.minimum(floor(values), CEILING)
@@ -168,7 +172,7 @@ def plot_unrolling(r) -> Plot:
     figure, (ax,) = new_figure()
     ax.bar(r.steps, r.copy_norms, color=BLUE, label="gradient of that step's copy of W_aa")
     ax.set_xlabel("time step t (one copy of the network per step)")
-    ax.set_ylabel("‖∂L/∂W_aa of copy t‖")
+    ax.set_ylabel(r"$\|\partial L/\partial W_{aa}\|$ of copy $t$")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
     ax.set_ylim(0, float(np.max(r.copy_norms)) * 1.45)  # headroom: the legend and the note sit above the bars
     ax.legend(loc="upper left")
@@ -232,7 +236,7 @@ def plot_rho_power_law(r) -> Plot:
     )
     ax.set_yscale("log")
     ax.set_xlabel("k, steps back in time from the loss")
-    ax.set_ylabel("‖dL/da_{T−k}‖ / ‖dL/da_T‖")
+    ax.set_ylabel(STATE_GRADIENT_RATIO)
     ax.legend(loc="best")
     T = int(r.k[-1])
     verb = "shrinks" if r.rho < 1 else ("grows" if r.rho > 1 else "stays")
@@ -252,7 +256,7 @@ def plot_pascanu_bound(r) -> Plot:
     ax.plot(r.k, r.bound, color=VERMILLION, linestyle="--", label=f"bound s^k, s = {r.s:g}")
     ax.set_yscale("log")
     ax.set_xlabel("k, steps back in time from the loss")
-    ax.set_ylabel("‖dL/da_{T−k}‖ / ‖dL/da_T‖")
+    ax.set_ylabel(STATE_GRADIENT_RATIO)
     ax.legend(loc="best")
     slack = float(np.min(r.bound[1:] / np.maximum(r.ratio[1:], FLOOR)))
     T = int(r.k[-1])
@@ -282,7 +286,7 @@ def plot_input_weights(r) -> Plot:
     )
     left.set_yscale("log")
     left.set_xlabel("k, steps between the input and the loss")
-    left.set_ylabel("W_ax gradient / ‖dL/da_T‖‖x‖")
+    left.set_ylabel(r"$W_{ax}$ gradient / $\|\partial L/\partial a_T\|\,\|x\|$")
     left.legend(loc="best")
     names = list(r.cut_change)
     values = [r.cut_change[n] for n in names]
@@ -365,7 +369,7 @@ def plot_clipping(r) -> Plot:
     right.set_ylim(float(np.nanmin(c.update_norm)) / 3, update_top)
     off_scale_note(right, u.update_norm, update_top, u.diverged_at)
     right.set_xlabel("SGD step")
-    right.set_ylabel("update norm ‖Δθ‖")
+    right.set_ylabel(r"update norm $\|\Delta\theta\|$")
     right.legend(loc="center right")
     start, end = float(np.mean(c.loss[:30])), float(np.mean(c.loss[-60:]))
     leaves = first_above(u.update_norm, update_top)
@@ -493,7 +497,7 @@ def plot_sensitivity(r) -> Plot:
     ax.set_yscale("log")
     ax.set_ylim(FLOOR / 3, 1e3)
     ax.set_xlabel("ρ, spectral radius of the recurrent matrix")
-    ax.set_ylabel("‖g(a₀ + δ) − g(a₀)‖ / ‖g(a₀)‖")
+    ax.set_ylabel(r"$\|g(a_0 + \delta) - g(a_0)\| \,/\, \|g(a_0)\|$")
     ax.legend(loc="upper left")
     change = dict(zip(r.rhos.tolist(), r.relative_change, strict=True))
     title = f"Nudging the start by 1e-9 changes the gradient by {sci(change[max(change)])} at ρ = {max(change):g}, by {sci(change[min(change)])} at ρ = {min(change):g}"
@@ -527,7 +531,7 @@ def plot_residual(r) -> Plot:
     ax.set_ylim(bottom, float(np.max(r.high)) * 10)
     below_scale_note(ax, r.k, r.plain, bottom, "plain tanh", VERMILLION)
     ax.set_xlabel("k, steps back in time from the loss")
-    ax.set_ylabel("‖dL/da_{T−k}‖ / ‖dL/da_T‖")
+    ax.set_ylabel(STATE_GRADIENT_RATIO)
     ax.legend(loc="lower left")
     T = int(r.k[-1])
     title = f"Residual paths stop the vanishing: {sci(r.residual[-1])} after {T} steps against {sci(r.plain[-1])} without"
@@ -556,8 +560,8 @@ def plot_lstm(r) -> Plot:
         rows += series(f"cell ratio b_f={b_f:g}", r.k, ratio)
     left.set_yscale("log")
     left.set_xlabel("k, steps back")
-    left.set_ylabel("‖dL/dc_{T−k}‖ / ‖dL/dc_T‖")
-    left.set_title("cell path, forget gate fixed (dotted: σ(b_f)^k)", fontsize=9.5)
+    left.set_ylabel(r"$\|\partial L/\partial c_{T-k}\| \,/\, \|\partial L/\partial c_T\|$")
+    left.set_title(r"cell path, forget gate fixed (dotted: $\sigma(b_f)^k$)", fontsize=9.5)
     left.legend(loc="lower left", fontsize=8)
     right.plot(
         r.k,
@@ -593,13 +597,13 @@ def plot_truncated(r) -> Plot:
     ax.plot(r.k, floor(r.window_error), "o-", color=BLUE, markersize=3, label="k-step window")
     ax.plot(r.k, floor(r.chunk_error), "s-", color=ORANGE, markersize=3, label="chunks of k steps")
     reference = r.window_error[0] * r.rho ** (r.k - 1.0)
-    ax.plot(r.k, reference, color=BLACK, linestyle=":", label=f"ρ^k, ρ = {r.rho:g}")
+    ax.plot(r.k, reference, color=BLACK, linestyle=":", label=rf"$\rho^k$, $\rho$ = {r.rho:g}")
     ax.annotate(
         "k = T: exact (error 0)", (r.k[-1], FLOOR), xytext=(-5, 12), textcoords="offset points", ha="right"
     )
     ax.set_yscale("log")
     ax.set_xlabel("k, steps kept by truncated BPTT")
-    ax.set_ylabel("‖g_k − g‖ / ‖g‖")
+    ax.set_ylabel(r"$\|g_k - g\| \,/\, \|g\|$")
     ax.legend(loc="upper right")
     title = f"Truncation error shrinks by {r.fitted_factor:.3f} per step of window (ρ = {r.rho:g}); k = T is exact"
     caption = (

@@ -105,3 +105,16 @@ def test_clipping_legends_cover_no_curve_and_the_title_names_both_moments(draw_e
     assert re.search(r"leaves the plotted scale at step 3 and overflows at step \d+", plot.title)
     notes = " ".join(text.get_text() for ax in plot.figure.axes for text in ax.texts)
     assert "off the scale from step 3" in notes
+
+
+@pytest.mark.parametrize("name", sorted(PLOTTERS))
+def test_axis_labels_draw_their_math_as_mathtext(name) -> None:
+    """Raw pseudo-TeX such as ‖dL/da_{T−k}‖ on an axis: subscripts and powers belong inside $…$."""
+    params = EXPERIMENTS[name].defaults
+    if name == "bptt-cost":
+        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    plot = make_plot(name, params)
+    for ax in plot.figure.axes:
+        for text in (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()):
+            outside_math = re.sub(r"\$[^$]*\$", "", text)
+            assert not re.search(r"[_^]", outside_math), (name, text)
