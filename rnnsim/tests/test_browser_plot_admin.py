@@ -13,13 +13,18 @@ from quizzes.models import Question
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
 
 
-def test_preview_then_save_a_new_simulation_for_a_question(page: Page, live_server) -> None:
+def log_in_to_question(page: Page, live_server) -> Question:
     User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
     question = Question.objects.get(order=4)
     page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
     page.get_by_label("Username").fill("teach")
     page.get_by_label("Password").fill("a-long-password-1")
     page.get_by_role("button", name="Log in").click()
+    return question
+
+
+def test_preview_then_save_a_new_simulation_for_a_question(page: Page, live_server) -> None:
+    question = log_in_to_question(page, live_server)
 
     widget = page.locator("[data-plot-spec]", has=page.locator("#id_plot_experiment"))
     widget.get_by_label("Experiment").select_option("pascanu-bound")
@@ -38,16 +43,6 @@ def test_preview_then_save_a_new_simulation_for_a_question(page: Page, live_serv
     question.refresh_from_db()
     assert question.plot["experiment"] == "pascanu-bound"
     assert question.plot["params"]["s"] == 1.2
-
-
-def log_in_to_question(page: Page, live_server) -> Question:
-    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
-    question = Question.objects.get(order=4)
-    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
-    page.get_by_label("Username").fill("teach")
-    page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
-    return question
 
 
 @pytest.mark.parametrize("experiment", ["clipping", "weight-decay"])
