@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.models import RenderedPlot
+from studysite.rendering import render_markdown_inline
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,8 @@ def test_index_lists_every_experiment_with_its_claim(client: Client) -> None:
     html = client.get(reverse("lab-index")).content.decode()
     for experiment in EXPERIMENTS.values():
         assert lab(experiment.name) in html
-        assert escape(experiment.claim) in html
+        assert render_markdown_inline(experiment.claim) in html
+        assert "math-error" not in render_markdown_inline(experiment.claim), experiment.name
 
 
 def test_page_shows_controls_claim_and_plot(client: Client) -> None:
@@ -38,7 +40,9 @@ def test_page_shows_controls_claim_and_plot(client: Client) -> None:
     assert html.count('name="rho"') == 1  # only the number box is sent: the value the learner sees
     assert 'type="number" name="rho"' in html
     assert "csrfmiddlewaretoken" not in html  # a GET form: a lab URL is a link, with no token in it
-    assert escape(EXPERIMENTS["rho-power-law"].claim) in html
+    claim = render_markdown_inline(EXPERIMENTS["rho-power-law"].claim)
+    assert claim in html
+    assert "<math" in claim  # the claim's math is MathML, like the rest of the site
     plot = RenderedPlot.objects.get()
     assert plot.png_url in html
     assert f'alt="{escape(plot.alt)}"' in html

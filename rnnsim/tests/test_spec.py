@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rnnsim.core.experiments import EXPERIMENTS, ParameterError, get_experiment
@@ -41,6 +43,9 @@ def test_every_experiment_has_a_claim_bounded_params_and_runs_at_its_defaults() 
     for name, experiment in EXPERIMENTS.items():
         assert experiment.name == name
         assert experiment.claim.endswith(".")
+        # Claims are Markdown with their math in LaTeX between $ signs, drawn as MathML on the site.
+        outside_math = re.sub(r"\$[^$]*\$", "", experiment.claim)
+        assert not re.search(r"[_^ρσηλ∇·]", outside_math), (experiment.name, outside_math)
         for param in experiment.params:
             assert param.minimum <= param.default <= param.maximum, (name, param.name)
             assert param.help

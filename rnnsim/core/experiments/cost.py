@@ -104,9 +104,9 @@ EXPERIMENT = Experiment(
     name="bptt-cost",
     title="The cost of BPTT",
     claim=(
-        "One forward and backward pass costs exactly 3·T·B·(n² + n·n_x + n·n_y) multiply-adds: time grows "
-        "linearly with the sequence length T and quadratically with the hidden size n, and memory "
-        "linearly in T."
+        "One forward and backward pass costs exactly $3TB(n^2 + n n_x + n n_y)$ multiply-adds: time grows "
+        "linearly with the sequence length $T$ and quadratically with the hidden size $n$, and memory "
+        "linearly in $T$."
     ),
     params=(
         Param("max_T", 400, 50, 400, "Longest sequence measured.", integer=True),

@@ -235,7 +235,7 @@ CLIPPING = Experiment(
     title="Clipping halts an explosion",
     claim=(
         "From an exploding initialisation, unclipped SGD diverges while norm-clipped SGD converges; "
-        "every clipped update moves the weights by at most η·c, in the gradient's own direction."
+        "every clipped update moves the weights by at most $\\eta c$, in the gradient's own direction."
     ),
     params=(
         Param("rho", 1.5, 1.0, 2.0, "Spectral radius of the initial recurrent matrix.", label="ρ"),
@@ -267,7 +267,8 @@ CLIFF = Experiment(
     name="cliff",
     title="The cliff in the loss surface",
     claim=(
-        "The one-unit RNN x_t = w·σ(x_{t−1}) + b has a wall in its loss surface where |∇L| exceeds 1e6; "
+        "The one-unit RNN $x_t = w\\,\\sigma(x_{t-1}) + b$ has a wall in its loss surface where "
+        "$|\\nabla L|$ exceeds $10^6$; "
         "clipped SGD crosses the region stably while unclipped SGD is thrown far away."
     ),
     params=(
@@ -283,7 +284,7 @@ SENSITIVITY = Experiment(
     name="sensitivity",
     title="Why exploding gradients make training unstable",
     claim=(
-        "Moving the initial state by 1e-9 barely changes the gradient in the contractive regime, but "
+        "Moving the initial state by $10^{-9}$ barely changes the gradient in the contractive regime, but "
         "changes it by a relative amount of order 1 in the exploding regime."
     ),
     params=(

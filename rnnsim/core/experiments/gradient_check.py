@@ -135,7 +135,7 @@ EXPERIMENT = Experiment(
     title="BPTT gradients against finite differences",
     claim=(
         "For every model, every parameter gradient and every state gradient from BPTT agrees with "
-        "central finite differences to a relative error below 1e-7."
+        "central finite differences to a relative error below $10^{-7}$."
     ),
     params=(
         length_param(6, 2, 12),

@@ -128,8 +128,8 @@ POWER_LAW = Experiment(
     name="rho-power-law",
     title="Gradient norm against distance in time",
     claim=(
-        "With W_aa = ρQ at zero input, the gradient k steps back is exactly ρ^k times the last one: "
-        "it vanishes for ρ < 1 and explodes for ρ > 1."
+        "With $W_{aa} = \\rho Q$ at zero input, the gradient $k$ steps back is exactly $\\rho^k$ "
+        "times the last one: it vanishes for $\\rho < 1$ and explodes for $\\rho > 1$."
     ),
     params=(
         Param("rho", 0.9, 0.5, 1.5, "Spectral radius ρ of the recurrent matrix.", label="ρ"),
@@ -143,8 +143,8 @@ PASCANU_BOUND = Experiment(
     name="pascanu-bound",
     title="Pascanu's bound on a tanh RNN",
     claim=(
-        "For a tanh RNN whose recurrent matrix has largest singular value s, the gradient k steps back "
-        "is never more than s^k times the last one."
+        "For a tanh RNN whose recurrent matrix has largest singular value $s$, the gradient $k$ steps back "
+        "is never more than $s^k$ times the last one."
     ),
     params=(
         Param("s", 0.9, 0.5, 1.5, "Largest singular value of the recurrent matrix.", label="s"),
@@ -158,8 +158,9 @@ INPUT_WEIGHTS = Experiment(
     name="input-weights",
     title="The input weights inherit the product over time",
     claim=(
-        "An input given k steps before the loss gets a W_ax gradient scaled by ρ^k, like W_aa's; cutting "
-        "the product over time changes W_aa, W_ax and b_a but leaves W_y and b_y exactly as they were."
+        "An input given $k$ steps before the loss gets a $W_{ax}$ gradient scaled by $\\rho^k$, "
+        "like $W_{aa}$'s; cutting the product over time changes $W_{aa}$, $W_{ax}$ and $b_a$ but "
+        "leaves $W_y$ and $b_y$ exactly as they were."
     ),
     params=(
         Param("rho", 0.8, 0.5, 1.5, "Spectral radius ρ of the recurrent matrix.", label="ρ"),
@@ -173,8 +174,9 @@ RESIDUAL = Experiment(
     name="residual-paths",
     title="Residual paths stop the vanishing",
     claim=(
-        "With a recurrent matrix of largest singular value s, the residual RNN's gradient ratio stays "
-        "within [(1−s)^k, (1+s)^k] while the plain tanh RNN's vanishes: it does not vanish, and it may grow."
+        "With a recurrent matrix of largest singular value $s$, the residual RNN's gradient ratio stays "
+        "within $[(1-s)^k, (1+s)^k]$ while the plain tanh RNN's vanishes: it does not vanish, and it "
+        "may grow."
     ),
     params=(
         Param("s", 0.3, 0.05, 0.9, "Largest singular value of the recurrent matrix.", label="s"),

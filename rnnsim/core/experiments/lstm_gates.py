@@ -68,7 +68,8 @@ EXPERIMENT = Experiment(
     name="lstm-forget-gate",
     title="LSTMs resist vanishing only while their forget gates stay near 1",
     claim=(
-        "With a constant forget gate σ(b_f), the LSTM's cell gradient over k steps is exactly σ(b_f)^k; "
+        "With a constant forget gate $\\sigma(b_f)$, the LSTM's cell gradient over $k$ steps is exactly "
+        "$\\sigma(b_f)^k$; "
         "with a forget bias near 0 it vanishes, and with large recurrent weights the gradient explodes."
     ),
     params=(

@@ -52,8 +52,8 @@ EXPERIMENT = Experiment(
     name="truncated-bptt",
     title="Truncated BPTT",
     claim=(
-        "Truncated BPTT with a window of k = T steps is full BPTT; shorter windows miss the gradient from "
-        "further back, and that error shrinks by a factor ρ for every step added to the window."
+        "Truncated BPTT with a window of $k = T$ steps is full BPTT; shorter windows miss the gradient from "
+        "further back, and that error shrinks by a factor $\\rho$ for every step added to the window."
     ),
     params=(
         Param("rho", 0.8, 0.5, 0.98, "Spectral radius of the recurrent matrix.", label="ρ"),
