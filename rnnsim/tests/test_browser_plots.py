@@ -7,21 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizzes.models import Attempt, Choice
+from quizzes.tests.browsing import start_and_answer_first_question_correctly
 
 pytestmark = [pytest.mark.browser]
-QUESTION_URL = re.compile(r"/attempts/(?P<attempt>[0-9a-f-]+)/questions/(?P<question>\d+)/$")
 
 
 @pytest.mark.usefixtures("live_seed")
 def test_answering_shows_a_loaded_plot_with_alt_text(page: Page, live_server) -> None:
-    page.goto(f"{live_server.url}/quizzes/rnn-gradients-bptt/")
-    page.get_by_role("button", name="Start the quiz").click()
-    match = QUESTION_URL.search(page.url)
-    attempt = Attempt.objects.get(public_id=match["attempt"])
-    choice = Choice.objects.get(question_id=int(match["question"]), is_correct=True)
-    page.locator(f'input[value="{attempt.choice_token(choice)}"]').check()
-    page.get_by_role("button", name="Submit answer").click()
+    start_and_answer_first_question_correctly(page, live_server)
     image = page.locator(".feedback .plot-figure img").first
     expect(image).to_be_visible()
     expect(image).to_have_attribute("alt", re.compile(r".{20,}"))

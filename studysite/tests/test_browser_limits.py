@@ -10,10 +10,9 @@ from playwright.sync_api import Page, expect
 
 from flashcards.models import Card
 from flashcards.tests.makers import make_deck
-from quizzes.models import Attempt, Choice
+from quizzes.tests.browsing import QUESTION_URL, start_and_answer_first_question_correctly
 
 pytestmark = [pytest.mark.browser]
-QUESTION_URL = re.compile(r"/attempts/(?P<attempt>[0-9a-f-]+)/questions/(?P<question>\d+)/$")
 
 
 @pytest.mark.parametrize("debug", [False, True])
@@ -33,13 +32,7 @@ def test_a_rate_limited_lab_says_so_in_place(page: Page, live_server, debug: boo
 
 @pytest.mark.usefixtures("live_seed")
 def test_start_over_abandons_the_attempt_and_says_what_that_means(page: Page, live_server) -> None:
-    page.goto(f"{live_server.url}/quizzes/rnn-gradients-bptt/")
-    page.get_by_role("button", name="Start the quiz").click()
-    match = QUESTION_URL.search(page.url)
-    attempt = Attempt.objects.get(public_id=match["attempt"])
-    choice = Choice.objects.get(question_id=int(match["question"]), is_correct=True)
-    page.locator(f'input[value="{attempt.choice_token(choice)}"]').check()
-    page.get_by_role("button", name="Submit answer").click()
+    attempt = start_and_answer_first_question_correctly(page, live_server)
     expect(page.locator(".feedback")).to_be_visible()
     page.goto(f"{live_server.url}/quizzes/rnn-gradients-bptt/")
     expect(page.get_by_role("link", name="Resume your attempt")).to_be_visible()

@@ -1,0 +1,23 @@
+"""Steps a learner takes in Chromium, shared by the browser tests of every app."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+from quizzes.models import Attempt, Choice
+
+QUESTION_URL = re.compile(r"/attempts/(?P<attempt>[0-9a-f-]+)/questions/(?P<question>\d+)/$")
+
+
+def start_and_answer_first_question_correctly(page: Page, live_server) -> Attempt:
+    """Open the seed quiz, press Start, pick the right choice and submit, as a learner would."""
+    page.goto(f"{live_server.url}/quizzes/rnn-gradients-bptt/")
+    page.get_by_role("button", name="Start the quiz").click()
+    match = QUESTION_URL.search(page.url)
+    attempt = Attempt.objects.get(public_id=match["attempt"])
+    choice = Choice.objects.get(question_id=int(match["question"]), is_correct=True)
+    page.locator(f'input[value="{attempt.choice_token(choice)}"]').check()
+    page.get_by_role("button", name="Submit answer").click()
+    return attempt
