@@ -20,6 +20,7 @@ def log_in_to_question(page: Page, live_server) -> Question:
     page.get_by_label("Username").fill("teach")
     page.get_by_label("Password").fill("a-long-password-1")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/admin/quizzes/question/{question.pk}/change/")
     return question
 
 
@@ -56,11 +57,12 @@ def test_preview_of_a_diverging_run_renders(page: Page, live_server, experiment:
 
 
 def test_a_failed_preview_says_so(page: Page, live_server) -> None:
-    log_in_to_question(page, live_server)
+    # Routed before any navigation: a route added while the log-in redirect loads can miss the fetch.
     page.route(
         lambda url: "/data.json" in url,
         lambda route: route.fulfill(status=502, body="<html>Bad gateway</html>"),
     )
+    log_in_to_question(page, live_server)
     widget = page.locator("[data-plot-spec]", has=page.locator("#id_plot_experiment"))
     widget.get_by_label("Experiment").select_option("rho-power-law")
     widget.get_by_role("button", name="Preview plot").click()
