@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import re
 import tempfile
@@ -16,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
-import nh3
 from django.core.files.storage import default_storage
-from pylatexenc.latex2text import LatexNodes2Text
 
 from rnnsim.figures import get_or_render, spec_from_json
 from studysite.exchange import export_study_set, neutralise_cell
-from studysite.rendering import markdown_parser, sanitise
+from studysite.rendering import markdown_parser, plain_text, sanitise
 
 from .models import Card, Deck
 
@@ -104,21 +101,6 @@ def escape_tsv(text: str) -> str:
     return escaped.replace("\n", "\\n").replace("\r", "\\r")
 
 
-# Quizlet shows text as it is: Markdown's marks and LaTeX's backslashes would show literally.
-LATEX_TO_TEXT = LatexNodes2Text(math_mode="text")
-PLAIN_MARKDOWN = markdown_parser(
-    lambda latex, *, display: html.escape(LATEX_TO_TEXT.latex_to_text(latex.replace(r"\|", "‖")).strip())
-)
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown with math as readable plain text: emphasis and links dropped, ρ^k for $\\rho^k$."""
-    rendered = PLAIN_MARKDOWN.render(markdown)
-    rendered = re.sub(r"</(p|li|h[1-6]|tr)>|<br\s*/?>", "\n", rendered)
-    text = html.unescape(nh3.clean(rendered, tags=set()))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
 def rows_tsv(rows: list[NoteRow]) -> str:
     return "".join(
         f"{neutralise_cell(escape_tsv(plain_text(row.front)))}\t{neutralise_cell(escape_tsv(plain_text(row.back)))}\n"
@@ -182,7 +164,7 @@ def rows_apkg(title: str, identity: str, rows: list[NoteRow]) -> bytes:
                         path.write_bytes(source.read())
                     media.append(str(path))
                 # The image carries no title (the site shows it as the caption), so the card says it.
-                back += f"<p><strong>{escape_attribute(plot.title)}</strong></p>"
+                back += anki_html(f"**{plot.title}**")
                 back += f'<p><img src="{name}" alt="{escape_attribute(plot.alt)}"></p>'
             package_deck.add_note(
                 genanki.Note(

@@ -156,14 +156,16 @@ def store(plot: RenderedPlot, rendered: plots.RenderedPlot) -> None:
         "columns": ["series", rendered.x_label, rendered.y_label],
         "rows": rendered.rows,
     }
-    plot.png_name = save_file(f"{base}.png", rendered.png)
-    plot.svg_name = save_file(f"{base}.svg", rendered.svg)
+    plot.files = {
+        rendition: {
+            "name": save_file(f"{base}-{rendition}", content),
+            "digest": hashlib.sha256(content).hexdigest()[:16],
+        }
+        for rendition, content in rendered.images.items()
+    }
+    plot.sizes = {layout: list(size) for layout, size in rendered.sizes.items()}
     plot.data_name = save_file(f"{base}.json", strict_json(data).encode())
-    plot.size_bytes = sum(
-        default_storage.size(name) for name in (plot.png_name, plot.svg_name, plot.data_name)
-    )
-    plot.png_digest = hashlib.sha256(rendered.png).hexdigest()[:16]
-    plot.svg_digest = hashlib.sha256(rendered.svg).hexdigest()[:16]
+    plot.size_bytes = sum(default_storage.size(name) for name in plot.stored_names())
     plot.title, plot.caption, plot.alt, plot.claim = (
         rendered.title,
         rendered.caption,

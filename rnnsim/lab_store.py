@@ -56,9 +56,8 @@ def evict(limit: int | None = None) -> int:
     for plot in unreferenced.order_by("last_used_at").iterator():
         if total <= limit:
             break
-        for name in (plot.png_name, plot.svg_name, plot.data_name):
-            if name:
-                default_storage.delete(name)
+        for name in plot.stored_names():
+            default_storage.delete(name)
         RenderedPlot.objects.filter(pk=plot.pk).delete()
         total -= plot.size_bytes
         evicted += 1

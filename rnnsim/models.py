@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+
+from .core.plots import DENSITIES, LAYOUTS, WIDE
+
+PAGE_PNG = f"{WIDE.name}-{DENSITIES[-1]}x.png"  # the sharpest page rendition: what exports and thumbnails use
+
+
+@dataclass(frozen=True)
+class Rendition:
+    media: str  # "" for the default
+    sizes: str
+    srcset: str
+    width: int
+    height: int
 
 
 class RenderedPlot(models.Model):
@@ -24,11 +39,12 @@ class RenderedPlot(models.Model):
     params = models.JSONField()
     engine_version = models.CharField(max_length=32)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RENDERING)
-    png_name = models.CharField(max_length=255, blank=True)
-    svg_name = models.CharField(max_length=255, blank=True)
+    files = models.JSONField(
+        default=dict,
+        help_text='Each image by rendition, e.g. "narrow-2x.png": {"name": storage name, "digest": …}.',
+    )
+    sizes = models.JSONField(default=dict, help_text="Each layout's width and height in CSS pixels.")
     data_name = models.CharField(max_length=255, blank=True)
-    png_digest = models.CharField(max_length=16, blank=True)
-    svg_digest = models.CharField(max_length=16, blank=True)
     title = models.TextField(blank=True)
     caption = models.TextField(blank=True)
     alt = models.TextField(blank=True)
@@ -47,18 +63,39 @@ class RenderedPlot(models.Model):
     def __str__(self) -> str:
         return f"{self.experiment} {self.key[:12]}"
 
-    def file_url(self, fmt: str) -> str:
+    def file_url(self, rendition: str) -> str:
         """The URL carries the file's content hash, so it can be cached for a year."""
-        digest = self.png_digest if fmt == "png" else self.svg_digest
-        return reverse("plot-file", args=[self.key, digest, fmt])
+        extension = rendition.rsplit(".", 1)[1]
+        return reverse("plot-file", args=[self.key, self.files[rendition]["digest"], extension])
 
     @property
     def png_url(self) -> str:
-        return self.file_url("png")
+        return self.file_url(PAGE_PNG)
+
+    @property
+    def png_name(self) -> str:
+        return self.files[PAGE_PNG]["name"]
 
     @property
     def svg_url(self) -> str:
-        return self.file_url("svg")
+        return self.file_url("wide.svg")
+
+    def srcset(self, layout: str) -> str:
+        """Each density's file with its pixel width, so the browser fetches no more than it shows."""
+        width = self.sizes[layout][0]
+        return ", ".join(f"{self.file_url(f'{layout}-{d}x.png')} {width * d}w" for d in DENSITIES)
+
+    @property
+    def picture(self) -> list[Rendition]:
+        """What a <picture> needs: each layout's media query, srcset and size, the page's (wide) one last."""
+        return [
+            Rendition(layout.media, layout.sizes, self.srcset(layout.name), *self.sizes[layout.name])
+            for layout in sorted(LAYOUTS, key=lambda layout: layout is WIDE)
+        ]
+
+    def stored_names(self) -> list[str]:
+        names = [entry["name"] for entry in self.files.values()] + [self.data_name]
+        return [name for name in dict.fromkeys(names) if name]
 
     @property
     def params_query(self) -> str:

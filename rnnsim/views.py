@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from studysite.rendering import plain_text
 from studysite.throttling import client_address, first_over, in_words
 
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
@@ -33,12 +34,20 @@ YEAR = 365 * 24 * 3600
 def plot_file(request: HttpRequest, key: str, digest: str, fmt: str) -> HttpResponse:
     """A rendered plot by content hash: immutable, so browsers and proxies may keep it for a year."""
     plot = RenderedPlot.objects.filter(key=key, status=RenderedPlot.Status.READY).first()
-    if plot is None or digest != (plot.png_digest if fmt == "png" else plot.svg_digest):
+    stored = plot and next(
+        (
+            entry
+            for rendition, entry in plot.files.items()
+            if entry["digest"] == digest and rendition.endswith(f".{fmt}")
+        ),
+        None,
+    )
+    if not stored:
         raise Http404("No such plot.")
     if request.headers.get("If-None-Match") == f'"{digest}"':
         response = HttpResponse(status=304)
     else:
-        response = FileResponse(default_storage.open(plot.png_name if fmt == "png" else plot.svg_name, "rb"))
+        response = FileResponse(default_storage.open(stored["name"], "rb"))
         response["Content-Type"] = CONTENT_TYPES[fmt]
     response["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     response["ETag"] = f'"{digest}"'
@@ -166,7 +175,13 @@ def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         return plot.headers(HttpResponse(text, status=plot.status, content_type="text/plain; charset=utf-8"))
     data = load_data(plot)
     if fmt == "json":
-        payload = data | {"alt": plot.alt, "png": plot.png_url, "svg": plot.svg_url}
+        # Title and caption are Markdown with $LaTeX$; title_text is the title in plain words (a status line).
+        payload = data | {
+            "title_text": plain_text(plot.title),
+            "alt": plot.alt,
+            "png": plot.png_url,
+            "svg": plot.svg_url,
+        }
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "allow_nan": False})
     buffer = io.StringIO()
     writer = csv.writer(buffer)

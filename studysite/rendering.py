@@ -8,6 +8,7 @@ can never inject script.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pylatexenc.latex2text import LatexNodes2Text
 
 MATHML_TAGS = {
     "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms",
@@ -234,15 +236,30 @@ class RenderedMarkdownModel(models.Model):
         super().save(*args, **kwargs)
 
     def render(self) -> None:
-        for html, (source, inline) in self.rendered_fields.items():
+        for html_field, (source, inline) in self.rendered_fields.items():
             draw = render_markdown_inline if inline else render_markdown
-            setattr(self, html, draw(getattr(self, source)))
+            setattr(self, html_field, draw(getattr(self, source)))
 
 
 @receiver(pre_save)
 def render_before_saving(sender, instance, **kwargs) -> None:
     if isinstance(instance, RenderedMarkdownModel):
         instance.render()
+
+
+# Where text is shown as it is (Quizlet, a status line): LaTeX's backslashes would show literally.
+LATEX_TO_TEXT = LatexNodes2Text(math_mode="text")
+PLAIN_MARKDOWN = markdown_parser(
+    lambda latex, *, display: html.escape(LATEX_TO_TEXT.latex_to_text(latex.replace(r"\|", "‖")).strip())
+)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown with math as readable plain text: emphasis and links dropped, ρ^k for $\\rho^k$."""
+    rendered = PLAIN_MARKDOWN.render(markdown)
+    rendered = re.sub(r"</(p|li|h[1-6]|tr)>|<br\s*/?>", "\n", rendered)
+    text = html.unescape(nh3.clean(rendered, tags=set()))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 @functools.lru_cache(maxsize=2048)

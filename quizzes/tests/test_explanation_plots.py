@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from quizzes.models import Attempt, Question, Quiz
 from rnnsim.models import RenderedPlot
+from studysite.rendering import render_markdown_inline
 
 from .makers import HTMX, start
 
@@ -37,7 +38,7 @@ def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client)
     plot = RenderedPlot.objects.get(experiment="rho-power-law")
     assert plot.png_url in html
     assert f'alt="{escape(plot.alt)}"' in html
-    assert escape(plot.title) in html
+    assert render_markdown_inline(plot.title) in html
     assert plot.lab_url.replace("&", "&amp;") in html
 
 

@@ -8,14 +8,17 @@ the result's own numbers. The numbers behind it are returned as a long table (se
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.text import Annotation
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from .experiments import get_experiment
 
@@ -31,16 +34,9 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = (
     "#000000",
 )
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY)
-WIDTH_IN, HEIGHT_IN = 7.2, 4.3  # 720 px at 100 dpi; PNGs are saved at 2x
 FLOOR = 1e-17  # where a log axis shows an exact zero
 CEILING = 1e60  # where a log axis stops following a divergence (it is annotated instead)
 STYLE = {
-    "font.size": 11,
-    "axes.titlesize": 11,
-    "axes.labelsize": 11,
-    "legend.fontsize": 9.5,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -48,6 +44,48 @@ STYLE = {
     "lines.linewidth": 2.0,
     "svg.hashsalt": "studysite",  # deterministic SVG ids, so identical plots are identical bytes
 }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One rendition of every plot: the page's wide figure, or a phone's, with panels stacked.
+
+    Sizes are CSS pixels at 100 dpi. ``media`` is the query under which a page serves this rendition.
+    The phone rendition's type is sized for the narrowest place a plot is shown (about 290 CSS px, in
+    a review on a 390 px screen): its smallest text, 9.5 pt on a 320 px figure, is still 11.9 CSS px there.
+    """
+
+    name: str
+    width_in: float
+    panel_height_in: float
+    stacked: bool
+    media: str
+    sizes: str  # how wide the page shows it, for srcset to pick the file
+    fonts: dict[str, float]
+
+
+WIDE = Layout(
+    "wide",
+    7.2,
+    4.3,
+    stacked=False,
+    media="",
+    sizes="(max-width: 45rem) 100vw, 45rem",
+    fonts={"font.size": 11, "axes.titlesize": 10, "axes.labelsize": 11, "legend.fontsize": 9,
+           "xtick.labelsize": 10, "ytick.labelsize": 10},
+)  # fmt: skip
+NARROW = Layout(
+    "narrow",
+    3.2,
+    3.2,
+    stacked=True,
+    media="(max-width: 600px)",
+    sizes="100vw",
+    fonts={"font.size": 11.5, "axes.titlesize": 10.5, "axes.labelsize": 10.5, "legend.fontsize": 9.5,
+           "xtick.labelsize": 10, "ytick.labelsize": 10},
+)  # fmt: skip
+LAYOUTS = (WIDE, NARROW)
+DENSITIES = (1, 2)  # PNGs for 1x and 2x screens; srcset lets the browser take the one it needs
 
 
 @dataclass(frozen=True)
@@ -63,8 +101,10 @@ class Plot:
 
 @dataclass(frozen=True)
 class RenderedPlot:
-    png: bytes
-    svg: bytes
+    """Every rendition of one run: ``images`` by file name ("wide-2x.png", "narrow-1x.png", "wide.svg")."""
+
+    images: dict[str, bytes]
+    sizes: dict[str, tuple[int, int]]  # CSS px of each layout's figure
     title: str
     caption: str
     alt: str
@@ -84,17 +124,79 @@ def sci(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def new_figure(columns: int = 1) -> tuple[Figure, list[Axes]]:
-    import matplotlib
-
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=100)
-        FigureCanvasAgg(figure)
-        axes = figure.subplots(1, columns, squeeze=False)[0]
-    # A fixed layout is four times cheaper than tight_layout and stays stable from plot to plot. The
-    # title is the page's figure caption, in HTML, so it is drawn once and stays legible on a phone.
-    figure.subplots_adjust(left=0.11 if columns == 1 else 0.1, right=0.97, bottom=0.14, top=0.93, wspace=0.32)
+def new_figure(layout: Layout, panels: int = 1) -> tuple[Figure, list[Axes]]:
+    """A figure with ``panels`` axes: side by side on the page, stacked on a phone."""
+    if layout.stacked:
+        # Stacked panels of any content (colour bars, twin axes, legends above) lay out well only by measuring.
+        figure = Figure(
+            figsize=(layout.width_in, layout.panel_height_in * panels), dpi=100, layout="constrained"
+        )
+        axes = figure.subplots(panels, 1, squeeze=False)[:, 0]
+    else:
+        figure = Figure(figsize=(layout.width_in, layout.panel_height_in), dpi=100)
+        axes = figure.subplots(1, panels, squeeze=False)[0]
+        # A fixed layout is four times cheaper than tight_layout and stays stable from plot to plot. The
+        # title is the page's figure caption, in HTML, so it is drawn once and stays legible on a phone.
+        left = 0.11 if panels == 1 else 0.1
+        figure.subplots_adjust(left=left, right=0.97, bottom=0.14, top=0.93, wspace=0.32)
+    FigureCanvasAgg(figure)
     return figure, list(axes)
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a label into lines of about ``width`` characters, never inside $math$."""
+    lines: list[str] = []
+    for word in re.findall(r"\$[^$]*\$|[^\s$]+", text):
+        shown = len(re.sub(r"\\[a-zA-Z]+|[{}_^$\\,]", "", word))  # what a reader sees of it
+        if lines and lines[-1][1] + 1 + shown <= width:
+            lines[-1] = (f"{lines[-1][0]} {word}", lines[-1][1] + 1 + shown)
+        else:
+            lines.append((word, shown))
+    return "\n".join(line for line, _ in lines)
+
+
+def fit_narrow(figure: Figure) -> None:
+    """Make a plot drawn for the page fit a phone's stacked panels, whatever the plot.
+
+    Labels and notes wrap, ticks thin out, each legend moves above its panel (taking the panel's title),
+    and each note faces away from the nearer edge, so nothing runs off a 320 px figure.
+    """
+    for ax in figure.axes:
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            axis.label.set_text(wrap(axis.label.get_text(), 26))
+            if isinstance(axis.get_major_locator(), MaxNLocator):  # not a bar chart's fixed categories
+                ax.locator_params(axis=name, nbins=4)
+            elif axis.get_scale() == "log":
+                axis.set_major_locator(LogLocator(numticks=5))
+                axis.set_minor_formatter(NullFormatter())
+        legend = ax.get_legend()
+        if legend is not None:
+            title = ax.get_title()
+            ax.set_title("")
+            ax.legend(
+                legend.legend_handles,
+                [wrap(text.get_text(), 28) for text in legend.get_texts()],
+                loc="lower left",
+                bbox_to_anchor=(0, 1.02, 1, 0.1),
+                mode="expand",  # as wide as its panel, so it never widens the figure
+                borderaxespad=0,
+                title=wrap(title, 34) or None,
+                title_fontsize="medium",
+                alignment="left",
+            )
+        for note in ax.texts:
+            note.set_text(wrap(note.get_text(), 22))
+            note.set_in_layout(False)  # notes sit on the data; the layout makes room for labels and legends
+            if isinstance(note, Annotation):
+                anchor = note.xy if note.xycoords == "axes fraction" else ax.transData.transform(note.xy)
+                if note.xycoords != "axes fraction":
+                    anchor = ax.transAxes.inverted().transform(anchor)
+                # Face the note away from the nearer edge: left of its point near the right, centred mid-way.
+                side = "left" if anchor[0] < 0.3 else ("right" if anchor[0] > 0.7 else "center")
+                note.set_horizontalalignment(side)
+                if side != "left" and note.anncoords == "offset points":
+                    dx, dy = note.xyann
+                    note.xyann = (-abs(dx) if side == "right" else 0, dy)
 
 
 def series(name: str, x, y) -> list[tuple[str, float, float]]:
@@ -110,7 +212,7 @@ def floor(values: np.ndarray) -> np.ndarray:
 
 
 # Axis labels are matplotlib mathtext, so their subscripts and norms are drawn as math.
-STATE_GRADIENT_RATIO = r"$\|\partial L/\partial a_{T-k}\| \,/\, \|\partial L/\partial a_T\|$"
+STATE_GRADIENT_RATIO = r"$\|\partial L/\partial a_{T-k}\|$ / $\|\partial L/\partial a_T\|$"
 
 
 def bounded(values: np.ndarray) -> np.ndarray:
@@ -130,13 +232,13 @@ def below_scale_note(
             xytext=(10, 18),
             textcoords="offset points",
             color=color,
-            fontsize=9,
+            fontsize="small",
             arrowprops={"arrowstyle": "->", "color": color},
         )
 
 
-def plot_gradient_check(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_gradient_check(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     rows = []
     for i, (model, names, errors) in enumerate(zip(r.models, r.names, r.errors, strict=True)):
         x = np.full(len(errors), i) + np.linspace(-0.25, 0.25, len(errors))
@@ -160,21 +262,22 @@ def plot_gradient_check(r) -> Plot:
     checked = sum(len(e) for e in r.errors)
     title = f"BPTT agrees with finite differences: worst relative error {sci(r.worst)}"
     caption = (
-        f"{checked} gradient arrays over four models (every weight, bias and dL/da_t, and dL/dh_t, dL/dc_t "
-        f"for the LSTM) were compared with central finite differences; the worst relative error is "
+        rf"{checked} gradient arrays over four models (every weight, bias and $\partial L/\partial a_t$, and "
+        rf"$\partial L/\partial h_t$, $\partial L/\partial c_t$ for the LSTM) were compared with central finite differences; the worst relative error is "
         f"{sci(r.worst)}, below the 1e-7 tolerance."
     )
     alt = f"Scatter plot of relative gradient errors for tanh, linear, residual and LSTM models; all lie below 1e-7, the worst at {sci(r.worst)}."
     return Plot(figure, title, caption, alt, "model index", "relative error", rows)
 
 
-def plot_unrolling(r) -> Plot:
-    figure, (ax,) = new_figure()
-    ax.bar(r.steps, r.copy_norms, color=BLUE, label="gradient of that step's copy of W_aa")
+def plot_unrolling(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
+    ax.bar(r.steps, r.copy_norms, color=BLUE, label=r"gradient of that step's copy of $W_{aa}$")
     ax.set_xlabel("time step t (one copy of the network per step)")
     ax.set_ylabel(r"$\|\partial L/\partial W_{aa}\|$ of copy $t$")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
-    ax.set_ylim(0, float(np.max(r.copy_norms)) * 1.45)  # headroom: the legend and the note sit above the bars
+    # Headroom: the legend and the note sit above the bars (the phone's note wraps to three lines).
+    ax.set_ylim(0, float(np.max(r.copy_norms)) * (2.0 if layout.stacked else 1.45))
     ax.legend(loc="upper left")
     ax.annotate(
         f"tied gradient − sum of all {len(r.steps)} copies:\nmax difference {sci(r.tied_minus_sum)}",
@@ -203,8 +306,8 @@ def plot_unrolling(r) -> Plot:
     )
 
 
-def plot_rho_power_law(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_rho_power_law(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     rows = []
     for i, (rho, ratio) in enumerate(zip(r.rhos, r.ratios, strict=True)):
         chosen = np.isclose(rho, r.rho)
@@ -213,7 +316,7 @@ def plot_rho_power_law(r) -> Plot:
             ratio,
             color=PALETTE[i],
             linewidth=3 if chosen else 1.8,
-            label=f"ρ = {rho:g}" + (" (chosen)" if chosen else ""),
+            label=rf"$\rho$ = {rho:g}" + (" (chosen)" if chosen else ""),
         )
         rows += series(f"rho={rho:g}", r.k, ratio)
     chosen = r.ratios[list(r.rhos).index(r.rho)]
@@ -223,11 +326,11 @@ def plot_rho_power_law(r) -> Plot:
         color=BLACK,
         linestyle=":",
         linewidth=1.5,
-        label=f"{r.rho:g}^k (prediction)",
+        label=rf"${r.rho:g}^k$ (prediction)",
     )
     ax.axhline(1.0, color="grey", linewidth=1)
     ax.annotate(
-        "ρ = 1: neither vanishes nor explodes",
+        r"$\rho$ = 1: neither vanishes nor explodes",
         (r.k[-1], 1.0),
         xytext=(0, 6),
         textcoords="offset points",
@@ -240,33 +343,33 @@ def plot_rho_power_law(r) -> Plot:
     ax.legend(loc="best")
     T = int(r.k[-1])
     verb = "shrinks" if r.rho < 1 else ("grows" if r.rho > 1 else "stays")
-    title = f"At ρ = {r.rho:g} the gradient {verb} to {sci(chosen[-1])} of its size after {T} steps"
+    title = rf"At $\rho = {r.rho:g}$ the gradient {verb} to {sci(chosen[-1])} of its size after {T} steps"
     caption = (
-        f"With zero input and W_aa = ρQ (Q orthogonal), each step back multiplies the gradient by exactly ρ: "
-        f"after {T} steps it is {sci(chosen[-1])} of its size at ρ = {r.rho:g}, matching ρ^{T} = "
-        f"{sci(r.rho**T)}. Below ρ = 1 it vanishes; above, it explodes."
+        rf"With zero input and $W_{{aa}} = \rho Q$ ($Q$ orthogonal), each step back multiplies the gradient "
+        rf"by exactly $\rho$: after {T} steps it is {sci(chosen[-1])} of its size at $\rho = {r.rho:g}$, "
+        rf"matching $\rho^{{{T}}}$ = {sci(r.rho**T)}. Below $\rho = 1$ it vanishes; above, it explodes."
     )
     alt = f"Log-scale lines of gradient ratio against steps back for ρ in {', '.join(f'{x:g}' for x in r.rhos)}; at ρ = {r.rho:g} the ratio after {T} steps is {sci(chosen[-1])}."
     return Plot(figure, title, caption, alt, "steps back k", "gradient ratio", rows)
 
 
-def plot_pascanu_bound(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_pascanu_bound(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     ax.plot(r.k, floor(r.ratio), color=BLUE, label="measured, tanh RNN")
-    ax.plot(r.k, r.bound, color=VERMILLION, linestyle="--", label=f"bound s^k, s = {r.s:g}")
+    ax.plot(r.k, r.bound, color=VERMILLION, linestyle="--", label=rf"bound $s^k$, $s$ = {r.s:g}")
     ax.set_yscale("log")
     ax.set_xlabel("k, steps back in time from the loss")
     ax.set_ylabel(STATE_GRADIENT_RATIO)
     ax.legend(loc="best")
     slack = float(np.min(r.bound[1:] / np.maximum(r.ratio[1:], FLOOR)))
     T = int(r.k[-1])
-    title = f"The tanh RNN's gradient stays under s^k (s = {r.s:g}) at every step back"
+    title = rf"The tanh RNN's gradient stays under $s^k$ ($s = {r.s:g}$) at every step back"
     caption = (
-        f"The recurrent matrix has largest singular value s = {r.s:g} and tanh′ ≤ 1, so no step can grow "
-        f"the gradient by more than s. Measured over {T} steps, the ratio is at most the bound everywhere "
+        rf"The recurrent matrix has largest singular value $s = {r.s:g}$ and $\tanh' \le 1$, so no step can "
+        rf"grow the gradient by more than $s$. Measured over {T} steps, the ratio is at most the bound everywhere "
         f"(closest approach: the bound is {slack:.2g}× the measurement); after {T} steps it is {sci(r.ratio[-1])}."
     )
-    alt = f"Log-scale plot: measured gradient ratio below the dashed bound s^k for s = {r.s:g} at every step."
+    alt = f"Log-scale plot: measured gradient ratio below the dashed bound, s to the power k for s = {r.s:g}, at every step."
     return Plot(
         figure,
         title,
@@ -278,11 +381,22 @@ def plot_pascanu_bound(r) -> Plot:
     )
 
 
-def plot_input_weights(r) -> Plot:
-    figure, (left, right) = new_figure(2)
-    left.plot(r.distance, r.w_ax_scale, "o", color=BLUE, markersize=4, label="‖∂L/∂W_ax‖ (normalised)")
+def plot_input_weights(r, layout: Layout) -> Plot:
+    figure, (left, right) = new_figure(layout, 2)
     left.plot(
-        r.distance, r.rho ** r.distance.astype(float), color=BLACK, linestyle=":", label=f"ρ^k, ρ = {r.rho:g}"
+        r.distance,
+        r.w_ax_scale,
+        "o",
+        color=BLUE,
+        markersize=4,
+        label=r"$\|\partial L/\partial W_{ax}\|$ (normalised)",
+    )
+    left.plot(
+        r.distance,
+        r.rho ** r.distance.astype(float),
+        color=BLACK,
+        linestyle=":",
+        label=rf"$\rho^k$, $\rho$ = {r.rho:g}",
     )
     left.set_yscale("log")
     left.set_xlabel("k, steps between the input and the loss")
@@ -299,20 +413,21 @@ def plot_input_weights(r) -> Plot:
             xytext=(0, 3),
             textcoords="offset points",
             ha="center",
-            fontsize=9,
+            fontsize="small",
         )
     right.set_ylabel("change when the product over time is cut")
     right.set_xlabel("parameter")
     right.set_ylim(0, max(values) * 1.25 + 1e-9)
-    title = "W_ax inherits the product over time; only W_y and b_y escape it"
+    title = "$W_{ax}$ inherits the product over time; only $W_y$ and $b_y$ escape it"
+    changes = ", ".join(f"{r.cut_change[n]:.0%}" for n in ("W_aa", "W_ax", "b_a"))
     caption = (
-        f"Left: an input k steps before the loss gives W_ax a gradient scaled by exactly ρ^k (ρ = {r.rho:g}), "
-        f"like W_aa's. Right: cutting the backward product (truncating to one step) changes the gradients "
-        f"of W_aa, W_ax and b_a by {', '.join(f'{r.cut_change[n]:.0%}' for n in ('W_aa', 'W_ax', 'b_a'))}, "
-        f"and leaves W_y and b_y exactly as they were. The gradient that stops is the one with respect to "
-        f"the input x itself, not the input weights."
+        rf"Left: an input $k$ steps before the loss gives $W_{{ax}}$ a gradient scaled by exactly $\rho^k$ "
+        rf"($\rho = {r.rho:g}$), like $W_{{aa}}$'s. Right: cutting the backward product (truncating to one "
+        rf"step) changes the gradients of $W_{{aa}}$, $W_{{ax}}$ and $b_a$ by {changes}, and leaves $W_y$ and "
+        rf"$b_y$ exactly as they were. The gradient that stops is the one with respect to the input $x$ "
+        rf"itself, not the input weights."
     )
-    alt = "Left: W_ax gradient falls on the line ρ^k. Right: bars show W_aa, W_ax and b_a gradients change when the product is cut; W_y and b_y do not."
+    alt = "Left: the input weights' gradient falls on the line ρ to the power k. Right: bars show that the gradients of the recurrent weights, input weights and hidden bias change when the product is cut; those of the output weights and output bias do not."
     rows = series("W_ax gradient scale", r.distance, r.w_ax_scale) + [
         (f"cut change {n}", float(i), float(v)) for i, (n, v) in enumerate(r.cut_change.items())
     ]
@@ -338,13 +453,13 @@ def off_scale_note(ax: Axes, values: np.ndarray, top: float, diverged_at: int | 
             xytext=(12, -28),
             textcoords="offset points",
             color=VERMILLION,
-            fontsize=9,
+            fontsize="small",
             arrowprops={"arrowstyle": "->", "color": VERMILLION},
         )
 
 
-def plot_clipping(r) -> Plot:
-    figure, (left, right) = new_figure(2)
+def plot_clipping(r, layout: Layout) -> Plot:
+    figure, (left, right) = new_figure(layout, 2)
     steps = np.arange(len(r.clipped.loss))
     u, c = r.unclipped, r.clipped
     bound = r.learning_rate * r.threshold
@@ -363,7 +478,11 @@ def plot_clipping(r) -> Plot:
     right.plot(steps, bounded(c.update_norm), color=BLUE, label="norm clipping")
     right.axhline(bound, color=BLACK, linestyle="--", linewidth=1.2)
     right.annotate(
-        f"η·c = {bound:g}", (len(steps) - 1, bound), xytext=(0, 5), textcoords="offset points", ha="right"
+        rf"$\eta c$ = {bound:g}",
+        (len(steps) - 1, bound),
+        xytext=(0, 5),
+        textcoords="offset points",
+        ha="right",
     )
     right.set_yscale("log")
     right.set_ylim(float(np.nanmin(c.update_norm)) / 3, update_top)
@@ -380,12 +499,13 @@ def plot_clipping(r) -> Plot:
     if u.diverged:
         fate += f"{' and' if leaves is not None else ''} overflows at step {u.diverged_at}"
     title = (
-        f"Clipping at c = {r.threshold:g} keeps every update ≤ η·c = {bound:g}; without it training {fate}"
+        rf"Clipping at $c = {r.threshold:g}$ keeps every update $\le \eta c$ = {bound:g}; without it "
+        rf"training {fate}"
     )
     caption = (
-        f"Both runs start from the same exploding initialisation (ρ > 1). Unclipped SGD {fate}, its "
-        f"updates reaching {sci(np.nanmax(u.update_norm))}. With the gradient's norm clipped to {r.threshold:g}, "
-        f"no update exceeds η·c = {bound:g} and the loss falls from {start:.3g} to {end:.3g}. Clipping bounds "
+        rf"Both runs start from the same exploding initialisation ($\rho > 1$). Unclipped SGD {fate}, its "
+        rf"updates reaching {sci(np.nanmax(u.update_norm))}. With the gradient's norm clipped to {r.threshold:g}, "
+        rf"no update exceeds $\eta c$ = {bound:g} and the loss falls from {start:.3g} to {end:.3g}. Clipping bounds "
         f"the step; it does not change the loss surface, and norm clipping keeps the gradient's direction "
         f"(cosine {r.norm_clip_cosine:.3f}; value clipping: {r.value_clip_cosine:.3f})."
     )
@@ -397,12 +517,14 @@ def plot_clipping(r) -> Plot:
     return Plot(figure, title, caption, alt, "SGD step", "loss or update norm", rows)
 
 
-def plot_weight_decay(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_weight_decay(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     steps = np.arange(len(r.clipped.loss))
     rows = []
     for i, (decay, record) in enumerate(zip(r.decays, r.decayed, strict=True)):
-        label = f"λ = {decay:g}" + (f": diverges at step {record.diverged_at}" if record.diverged else "")
+        label = rf"$\lambda$ = {decay:g}" + (
+            f": diverges at step {record.diverged_at}" if record.diverged else ""
+        )
         ax.plot(steps, bounded(record.loss), color=(VERMILLION, ORANGE, PURPLE, BLACK)[i % 4], label=label)
         rows += series(f"loss, weight decay {decay:g}", steps, record.loss)
     ax.plot(
@@ -413,30 +535,41 @@ def plot_weight_decay(r) -> Plot:
     ax.set_ylim(float(np.nanmin(r.clipped.loss)) / 3, float(np.nanmax(r.clipped.loss)) * 1e3)
     ax.set_xlabel("SGD step")
     ax.set_ylabel("training loss (adding problem)")
-    ax.legend(loc="lower left", fontsize=8.5)
+    ax.legend(loc="lower left")
     diverged = [d for d, rec in zip(r.decays, r.decayed, strict=True) if rec.diverged]
     final = float(np.mean(r.clipped.loss[-40:]))
     if len(diverged) == len(r.decays):
-        title = f"Weight decay up to λ = {max(r.decays):g} does not stop the explosion; clipping does"
+        title = (
+            rf"Weight decay up to $\lambda = {max(r.decays):g}$ does not stop the explosion; clipping does"
+        )
     else:
-        title = f"Weight decay stopped the explosion only at λ = {', '.join(f'{d:g}' for d in r.decays if d not in diverged)}"
+        stopped = ", ".join(f"{d:g}" for d in r.decays if d not in diverged)
+        title = rf"Weight decay stopped the explosion only at $\lambda$ = {stopped}"
     caption = (
-        f"From the same exploding start, unclipped SGD diverged with weight decay λ = "
-        f"{', '.join(f'{d:g}' for d in diverged) or 'none of those tried'} (curves leave the top of the plot). "
-        f"Decay pulls the weights towards zero by η·λ·θ per step, which is nothing against one exploding gradient. "
-        f"With norm clipping instead, every update stays within η·c = {r.learning_rate * r.threshold:g} and the "
-        f"loss falls to {final:.3g}."
+        rf"From the same exploding start, unclipped SGD diverged with weight decay $\lambda$ = "
+        rf"{', '.join(f'{d:g}' for d in diverged) or 'none of those tried'} (curves leave the top of the plot). "
+        rf"Decay pulls the weights towards zero by $\eta \lambda \theta$ per step, which is nothing against one "
+        rf"exploding gradient. With norm clipping instead, every update stays within $\eta c$ = "
+        rf"{r.learning_rate * r.threshold:g} and the loss falls to {final:.3g}."
     )
     alt = f"Loss curves: {len(diverged)} of {len(r.decays)} weight-decay runs diverge; the clipped run falls steadily to {final:.3g}."
     return Plot(figure, title, caption, alt, "SGD step", "loss", rows)
 
 
-def plot_cliff(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_cliff(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     mesh = ax.pcolormesh(r.w, r.b, np.log10(floor(r.loss)), cmap="cividis", shading="auto", rasterized=True)
     bar = figure.colorbar(mesh, ax=ax, pad=0.02)
     bar.set_label("log₁₀ loss")
-    ax.plot(r.wall_w, r.wall_b, "x", color=VERMILLION, markersize=8, mew=2.5, label="the wall (|∇L| > 1e6)")
+    ax.plot(
+        r.wall_w,
+        r.wall_b,
+        "x",
+        color=VERMILLION,
+        markersize=8,
+        mew=2.5,
+        label=r"the wall ($|\nabla L| > 10^6$)",
+    )
 
     def inside(points: np.ndarray) -> np.ndarray:
         x, y = points[:, 0], points[:, 1]
@@ -462,14 +595,18 @@ def plot_cliff(r) -> Plot:
     ax.set_ylim(r.b[0], r.b[-1])
     ax.set_xlabel("w (recurrent weight)")
     ax.set_ylabel("b (bias)")
-    ax.legend(loc="lower left", fontsize=8.5)
+    ax.legend(loc="lower left")
     worst = float(np.max(r.wall_gradient))
-    title = f"A wall with |∇L| up to {sci(worst)}: unclipped SGD is thrown {r.unclipped_largest_step:.0f} units, clipped steps stay ≤ {r.clipped_largest_step:.2g}"
+    title = (
+        rf"A wall with $|\nabla L|$ up to {sci(worst)}: unclipped SGD is thrown {r.unclipped_largest_step:.0f} "
+        rf"units, clipped steps stay $\le$ {r.clipped_largest_step:.2g}"
+    )
     caption = (
-        f"Loss of x_t = w·σ(x_{{t−1}}) + b after 50 steps, (σ(x_50) − 0.7)², over a grid of (w, b). Along the "
+        rf"Loss of $x_t = w\,\sigma(x_{{t-1}}) + b$ after 50 steps, $(\sigma(x_{{50}}) - 0.7)^2$, over a grid of "
+        rf"$(w, b)$. Along the "
         f"marked wall the gradient reaches {sci(worst)}. From the same start, one unclipped SGD step near the "
         f"wall moves the parameters {r.unclipped_largest_step:.3g} units and training ends at loss "
-        f"{r.unclipped_loss[-1]:.3g}; with clipping every step is at most η·c = {r.learning_rate * r.threshold:g} "
+        rf"{r.unclipped_loss[-1]:.3g}; with clipping every step is at most $\eta c$ = {r.learning_rate * r.threshold:g} "
         f"and the loss ends at {r.clipped_loss[-1]:.2g}. Clipping does not remove the wall; it keeps one step "
         f"from being thrown by it."
     )
@@ -482,28 +619,31 @@ def plot_cliff(r) -> Plot:
     return Plot(figure, title, caption, alt, "step or w", "w or b", rows)
 
 
-def plot_sensitivity(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_sensitivity(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     ax.plot(r.rhos, floor(r.relative_change), "o-", color=BLUE, label="relative change of the gradient")
     ax.axhline(r.delta, color=BLACK, linestyle=":", linewidth=1.2)
     ax.annotate(
-        f"size of the nudge to a₀: {r.delta:g}",
+        rf"size of the nudge to $a_0$: {r.delta:g}",
         (r.rhos[0], r.delta),
         xytext=(0, 5),
         textcoords="offset points",
     )
     ax.axvline(1.0, color="grey", linewidth=1)
-    ax.annotate("ρ = 1", (1.0, 1e-14), xytext=(4, 0), textcoords="offset points", color="dimgrey")
+    ax.annotate(r"$\rho$ = 1", (1.0, 1e-14), xytext=(4, 0), textcoords="offset points", color="dimgrey")
     ax.set_yscale("log")
     ax.set_ylim(FLOOR / 3, 1e3)
     ax.set_xlabel("ρ, spectral radius of the recurrent matrix")
-    ax.set_ylabel(r"$\|g(a_0 + \delta) - g(a_0)\| \,/\, \|g(a_0)\|$")
+    ax.set_ylabel(r"$\|g(a_0 + \delta) - g(a_0)\|$ / $\|g(a_0)\|$")
     ax.legend(loc="upper left")
     change = dict(zip(r.rhos.tolist(), r.relative_change, strict=True))
-    title = f"Nudging the start by 1e-9 changes the gradient by {sci(change[max(change)])} at ρ = {max(change):g}, by {sci(change[min(change)])} at ρ = {min(change):g}"
+    title = (
+        rf"Nudging the start by 1e-9 changes the gradient by {sci(change[max(change)])} at "
+        rf"$\rho = {max(change):g}$, by {sci(change[min(change)])} at $\rho = {min(change):g}$"
+    )
     caption = (
-        f"Each point moves the initial state by 1e-9 and measures how much the whole gradient changes. In the "
-        f"contractive regime (ρ ≤ 1) the change is {sci(max(change[p] for p in change if p <= 1))} at most (plotted at the floor "
+        rf"Each point moves the initial state by 1e-9 and measures how much the whole gradient changes. In the "
+        rf"contractive regime ($\rho \le 1$) the change is {sci(max(change[p] for p in change if p <= 1))} at most (plotted at the floor "
         f"when exactly zero); in the exploding regime it reaches {sci(max(change.values()))}: the gradient "
         f"no longer says which way is downhill, so updates jump about."
     )
@@ -519,9 +659,11 @@ def plot_sensitivity(r) -> Plot:
     )
 
 
-def plot_residual(r) -> Plot:
-    figure, (ax,) = new_figure()
-    ax.fill_between(r.k, r.low, r.high, color=SKY, alpha=0.25, label=f"band [(1−s)^k, (1+s)^k], s = {r.s:g}")
+def plot_residual(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
+    ax.fill_between(
+        r.k, r.low, r.high, color=SKY, alpha=0.25, label=rf"band $[(1-s)^k, (1+s)^k]$, $s$ = {r.s:g}"
+    )
     ax.plot(r.k, r.residual, color=BLUE, label="residual RNN")
     ax.plot(r.k, floor(r.plain), color=VERMILLION, label="plain tanh RNN, same weights")
     ax.axhline(1e-6, color=BLACK, linestyle=":", linewidth=1.2)
@@ -536,8 +678,8 @@ def plot_residual(r) -> Plot:
     T = int(r.k[-1])
     title = f"Residual paths stop the vanishing: {sci(r.residual[-1])} after {T} steps against {sci(r.plain[-1])} without"
     caption = (
-        f"The residual step a_t = a_{{t−1}} + tanh(…) has Jacobian I + diag(tanh′)W, whose effect lies between "
-        f"1 − s and 1 + s. The residual gradient stays in that band (it ranges from {sci(r.residual.min())} to "
+        rf"The residual step $a_t = a_{{t-1}} + \tanh(\ldots)$ has Jacobian $I + \mathrm{{diag}}(\tanh')\,W$, "
+        rf"whose effect lies between $1 - s$ and $1 + s$. The residual gradient stays in that band (it ranges from {sci(r.residual.min())} to "
         f"{sci(r.residual.max())}), while the plain tanh RNN's falls to {sci(r.plain[-1])}. The residual path "
         f"does not hold the gradient at 1: it can grow."
     )
@@ -547,78 +689,84 @@ def plot_residual(r) -> Plot:
     return Plot(figure, title, caption, alt, "steps back k", "gradient ratio", rows)
 
 
-def plot_lstm(r) -> Plot:
-    figure, (left, right) = new_figure(2)
+def plot_lstm(r, layout: Layout) -> Plot:
+    figure, (left, right) = new_figure(layout, 2)
     rows = []
     for i, (b_f, ratio, predicted) in enumerate(
         zip(r.forget_biases, r.cell_ratios, r.predicted, strict=True)
     ):
         left.plot(
-            r.k, floor(ratio), color=PALETTE[i], label=f"b_f = {b_f:g}, σ(b_f) = {1 / (1 + np.exp(-b_f)):.3f}"
+            r.k,
+            floor(ratio),
+            color=PALETTE[i],
+            label=rf"$b_f$ = {b_f:g}, $\sigma(b_f)$ = {1 / (1 + np.exp(-b_f)):.3f}",
         )
         left.plot(r.k, floor(predicted), color=BLACK, linestyle=":", linewidth=1)
         rows += series(f"cell ratio b_f={b_f:g}", r.k, ratio)
     left.set_yscale("log")
     left.set_xlabel("k, steps back")
-    left.set_ylabel(r"$\|\partial L/\partial c_{T-k}\| \,/\, \|\partial L/\partial c_T\|$")
-    left.set_title(r"cell path, forget gate fixed (dotted: $\sigma(b_f)^k$)", fontsize=9.5)
-    left.legend(loc="lower left", fontsize=8)
+    left.set_ylabel(r"$\|\partial L/\partial c_{T-k}\|$ / $\|\partial L/\partial c_T\|$")
+    left.set_title(r"cell path, forget gate fixed (dotted: $\sigma(b_f)^k$)")
+    left.legend(loc="lower left")
     right.plot(
         r.k,
         floor(r.hidden_ratio_large_weights),
         color=VERMILLION,
-        label=f"large W_h (s = {r.recurrent_scale:g})",
+        label=rf"large $W_h$ ($s$ = {r.recurrent_scale:g})",
     )
-    right.plot(r.k, floor(r.cell_ratio_small_bias), color=PURPLE, label="b_f = 0, ordinary W_h (cell)")
+    right.plot(r.k, floor(r.cell_ratio_small_bias), color=PURPLE, label=r"$b_f$ = 0, ordinary $W_h$ (cell)")
     right.axhline(1.0, color="grey", linewidth=1)
     right.set_yscale("log")
     right.set_xlabel("k, steps back")
     right.set_ylabel("gradient ratio")
-    right.set_title("full LSTM", fontsize=9.5)
-    right.legend(loc="best", fontsize=8)
+    right.set_title("full LSTM")
+    right.legend(loc="best")
     rows += series("hidden ratio, large weights", r.k, r.hidden_ratio_large_weights)
     rows += series("cell ratio, b_f = 0", r.k, r.cell_ratio_small_bias)
     T = int(r.k[-1])
     title = "LSTMs resist vanishing only while their forget gates stay near 1"
     open_gate = r.cell_ratios[-1][-1]
     caption = (
-        f"Left: with nothing else reaching the cell, its gradient over k steps is exactly σ(b_f)^k; after {T} "
-        f"steps that is {sci(open_gate)} for b_f = {r.forget_biases[-1]:g} but {sci(r.cell_ratios[0][-1])} for "
-        f"b_f = {r.forget_biases[0]:g}. Right: a full LSTM with forget bias 0 loses its cell gradient "
+        rf"Left: with nothing else reaching the cell, its gradient over $k$ steps is exactly $\sigma(b_f)^k$; "
+        rf"after {T} steps that is {sci(open_gate)} for $b_f = {r.forget_biases[-1]:g}$ but "
+        rf"{sci(r.cell_ratios[0][-1])} for $b_f = {r.forget_biases[0]:g}$. Right: a full LSTM with forget bias 0 loses its cell gradient "
         f"({sci(r.cell_ratio_small_bias[-1])} after {T} steps), and with large recurrent weights its hidden-state "
         f"gradient explodes (up to {sci(np.max(r.hidden_ratio_large_weights))})."
     )
-    alt = f"Left: cell-gradient ratios follow σ(b_f)^k for several forget biases. Right: with large recurrent weights the LSTM gradient grows to {sci(np.max(r.hidden_ratio_large_weights))}; with forget bias 0 it vanishes."
+    alt = f"Left: cell-gradient ratios follow σ of the forget bias, to the power k, for several forget biases. Right: with large recurrent weights the LSTM gradient grows to {sci(np.max(r.hidden_ratio_large_weights))}; with forget bias 0 it vanishes."
     return Plot(figure, title, caption, alt, "steps back k", "gradient ratio", rows)
 
 
-def plot_truncated(r) -> Plot:
-    figure, (ax,) = new_figure()
+def plot_truncated(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
     ax.plot(r.k, floor(r.window_error), "o-", color=BLUE, markersize=3, label="k-step window")
     ax.plot(r.k, floor(r.chunk_error), "s-", color=ORANGE, markersize=3, label="chunks of k steps")
     reference = r.window_error[0] * r.rho ** (r.k - 1.0)
     ax.plot(r.k, reference, color=BLACK, linestyle=":", label=rf"$\rho^k$, $\rho$ = {r.rho:g}")
     ax.annotate(
-        "k = T: exact (error 0)", (r.k[-1], FLOOR), xytext=(-5, 12), textcoords="offset points", ha="right"
+        "$k = T$: exact (error 0)", (r.k[-1], FLOOR), xytext=(-5, 12), textcoords="offset points", ha="right"
     )
     ax.set_yscale("log")
     ax.set_xlabel("k, steps kept by truncated BPTT")
     ax.set_ylabel(r"$\|g_k - g\| \,/\, \|g\|$")
     ax.legend(loc="upper right")
-    title = f"Truncation error shrinks by {r.fitted_factor:.3f} per step of window (ρ = {r.rho:g}); k = T is exact"
+    title = (
+        rf"Truncation error shrinks by {r.fitted_factor:.3f} per step of window ($\rho = {r.rho:g}$); "
+        rf"$k = T$ is exact"
+    )
     caption = (
-        f"Truncated BPTT misses the gradient from beyond its window. For a linear RNN with W_aa = ρQ the error "
-        f"falls by a fitted factor {r.fitted_factor:.3f} per extra step, close to ρ = {r.rho:g}; a window of "
-        f"k = T = {int(r.k[-1])} steps gives exactly full BPTT. Each step of window costs one more step of "
+        rf"Truncated BPTT misses the gradient from beyond its window. For a linear RNN with $W_{{aa}} = \rho Q$ "
+        rf"the error falls by a fitted factor {r.fitted_factor:.3f} per extra step, close to $\rho = {r.rho:g}$; "
+        rf"a window of $k = T = {int(r.k[-1])}$ steps gives exactly full BPTT. Each step of window costs one more step of "
         f"backward work."
     )
-    alt = "Log-scale plot of truncation error against window length, falling along ρ^k to zero at k = T."
+    alt = "Log-scale plot of truncation error against window length k, falling along ρ to the power k, to zero when k equals the sequence length."
     rows = series("window error", r.k, r.window_error) + series("chunk error", r.k, r.chunk_error)
     return Plot(figure, title, caption, alt, "window k", "relative error", rows)
 
 
-def plot_cost(r) -> Plot:
-    figure, (left, right) = new_figure(2)
+def plot_cost(r, layout: Layout) -> Plot:
+    figure, (left, right) = new_figure(layout, 2)
     left.loglog(
         r.lengths,
         r.seconds_by_length * 1e3,
@@ -638,10 +786,10 @@ def plot_cost(r) -> Plot:
     )
     mem.set_ylabel("peak memory (MiB)", color=ORANGE)
     mem.grid(False)
-    left.set_xlabel(f"sequence length T (n = {r.fixed_n})")
+    left.set_xlabel(f"sequence length $T$ ($n$ = {r.fixed_n})")
     left.set_ylabel("forward + backward (ms)")
     handles = left.get_legend_handles_labels()[0] + mem.get_legend_handles_labels()[0]
-    left.legend(handles=handles, loc="upper left", fontsize=8)
+    left.legend(handles=handles, loc="upper left")
     right.loglog(
         r.sizes,
         r.seconds_by_size * 1e3,
@@ -651,16 +799,20 @@ def plot_cost(r) -> Plot:
     )
     ref = r.seconds_by_size[-1] * 1e3 * (r.sizes / r.sizes[-1]) ** 2
     right.loglog(r.sizes, ref, color=BLACK, linestyle=":", label="slope 2")
-    right.set_xlabel(f"hidden size n (T = {r.fixed_T})")
+    right.set_xlabel(f"hidden size $n$ ($T$ = {r.fixed_T})")
     right.set_ylabel("forward + backward (ms)")
-    right.legend(loc="upper left", fontsize=8)
+    right.legend(loc="upper left")
     count_ratio = r.multiply_adds_by_size[-1] / r.multiply_adds_by_size[-2]
     time_ratio = r.seconds_by_size[-1] / r.seconds_by_size[-2]
-    title = f"BPTT's time is linear in T (slope {r.time_slope_in_length:.2f}); its work grows as n², measured time as n^{r.time_slope_in_size:.2f} here"
+    title = (
+        rf"BPTT's time is linear in $T$ (slope {r.time_slope_in_length:.2f}); its work grows as $n^2$, measured "
+        rf"time as $n^{{{r.time_slope_in_size:.2f}}}$ here"
+    )
     caption = (
-        f"A forward and backward pass costs exactly 3·T·B·(n² + n·n_x + n·n_y) multiply-adds "
-        f"({r.multiply_adds_by_size[-1]:,} at n = {r.sizes[-1]}, T = {r.fixed_T}, B = 16). Measured on this machine, "
-        f"time grows with slope {r.time_slope_in_length:.2f} in T: linear. From n = {r.sizes[-2]} to {r.sizes[-1]} the "
+        rf"A forward and backward pass costs exactly $3 T B (n^2 + n n_x + n n_y)$ multiply-adds "
+        rf"({r.multiply_adds_by_size[-1]:,} at $n = {r.sizes[-1]}$, $T = {r.fixed_T}$, $B = 16$). Measured on this "
+        rf"machine, time grows with slope {r.time_slope_in_length:.2f} in $T$: linear. From $n = {r.sizes[-2]}$ to "
+        rf"{r.sizes[-1]} the "
         f"work grows {count_ratio:.1f}× and the time {time_ratio:.1f}× (fitted slope {r.time_slope_in_size:.2f}"
         + (
             "): at these sizes the matrix library runs faster on larger matrices, so time grows more slowly "
@@ -668,7 +820,7 @@ def plot_cost(r) -> Plot:
             if r.time_slope_in_size < 1.8
             else "), as the count predicts. "
         )
-        + f"Peak memory grows with slope {r.memory_slope_in_length:.2f} in T, because BPTT stores every step's "
+        + f"Peak memory grows with slope {r.memory_slope_in_length:.2f} in $T$, because BPTT stores every step's "
         f"activations."
     )
     alt = f"Log-log plots: time against T with slope {r.time_slope_in_length:.2f}, memory against T with slope {r.memory_slope_in_length:.2f}, time against n with slope {r.time_slope_in_size:.2f}."
@@ -696,27 +848,50 @@ PLOTTERS: dict[str, Callable[..., Plot]] = {
 }
 
 
-def make_plot(name: str, params: dict[str, float | int]) -> Plot:
-    """Run the experiment with validated parameters and draw its plot."""
-    experiment = get_experiment(name)
-    import matplotlib
+def make_plots(name: str, params: dict[str, float | int]) -> dict[str, Plot]:
+    """Run the experiment once, with validated parameters, and draw it in every layout."""
+    result = get_experiment(name).run(params)
+    plots = {}
+    for layout in LAYOUTS:
+        with matplotlib.rc_context(STYLE | layout.fonts):
+            plot = PLOTTERS[name](result, layout)
+            if layout.stacked:
+                fit_narrow(plot.figure)
+            plots[layout.name] = plot
+    return plots
 
-    with matplotlib.rc_context(STYLE):
-        return PLOTTERS[name](experiment.run(params))
+
+def make_plot(name: str, params: dict[str, float | int]) -> Plot:
+    """The page's (wide) plot alone, for checking what a plot shows and says."""
+    result = get_experiment(name).run(params)
+    with matplotlib.rc_context(STYLE | WIDE.fonts):
+        return PLOTTERS[name](result, WIDE)
 
 
 def render(name: str, params: dict[str, float | int]) -> RenderedPlot:
-    """The plot as PNG (2x, 1440 px wide) and SVG bytes, with its texts and numbers."""
-    plot = make_plot(name, params)
-    import matplotlib
+    """Every rendition as PNG at each density (and the wide one as SVG), with its texts and numbers.
 
-    with matplotlib.rc_context(STYLE):
-        png, svg = io.BytesIO(), io.BytesIO()
-        plot.figure.savefig(png, format="png", dpi=200, metadata={"Software": None})
-        plot.figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    The texts and numbers come from the wide plot; every layout draws the same run, so they hold for all.
+    """
+    plots = make_plots(name, params)
+    images, sizes = {}, {}
+    for layout in LAYOUTS:
+        figure = plots[layout.name].figure
+        with matplotlib.rc_context(STYLE | layout.fonts):
+            for density in DENSITIES:
+                png = io.BytesIO()
+                figure.savefig(png, format="png", dpi=100 * density, metadata={"Software": None})
+                images[f"{layout.name}-{density}x.png"] = png.getvalue()
+            if layout is WIDE:
+                svg = io.BytesIO()
+                figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+                images["wide.svg"] = svg.getvalue()
+        width, height = figure.get_size_inches() * 100
+        sizes[layout.name] = (round(width), round(height))
+    plot = plots[WIDE.name]
     return RenderedPlot(
-        png=png.getvalue(),
-        svg=svg.getvalue(),
+        images=images,
+        sizes=sizes,
         title=plot.title,
         caption=plot.caption,
         alt=plot.alt,

@@ -37,7 +37,11 @@ def test_preview_then_save_a_new_simulation_for_a_question(page: Page, live_serv
     preview = widget.locator("[data-plot-image]")
     expect(preview).to_be_visible()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
-    expect(preview).to_have_attribute("alt", re.compile(r"bound s\^k for s = 1\.2 "))
+    expect(preview).to_have_attribute("alt", re.compile(r"bound, s to the power k for s = 1\.2,"))
+    # The status line is text: the title's $LaTeX$ reads as words and symbols there, not as source.
+    expect(widget.locator("[data-plot-status]")).to_have_text(
+        "The tanh RNN's gradient stays under s^k (s = 1.2) at every step back"
+    )
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

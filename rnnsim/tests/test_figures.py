@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
 from flashcards.models import Card
 from quizzes.models import Choice, Question
 from rnnsim import figures
+from rnnsim.core.plots import NARROW
 from rnnsim.lab_store import referenced_specs
 from rnnsim.models import RenderedPlot
 
@@ -50,23 +53,44 @@ def test_invalid_specs_are_validation_errors(value, message) -> None:
 def test_render_once_store_and_serve_with_long_cache(client: Client) -> None:
     plot = figures.get_or_render(spec())
     assert plot.status == RenderedPlot.Status.READY
-    assert plot.png_url.endswith(".png")
-    assert plot.png_digest in plot.png_url
-    response = client.get(plot.png_url)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "image/png"
-    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    svg = client.get(plot.svg_url)
-    assert svg["Content-Type"] == "image/svg+xml"
-    assert client.get(plot.png_url, headers={"If-None-Match": f'"{plot.png_digest}"'}).status_code == 304
+    assert set(plot.files) == {"wide-1x.png", "wide-2x.png", "narrow-1x.png", "narrow-2x.png", "wide.svg"}
+    for rendition, stored in plot.files.items():
+        url = plot.file_url(rendition)
+        assert stored["digest"] in url
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == ("image/svg+xml" if rendition.endswith(".svg") else "image/png")
+        assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+        body = b"".join(response.streaming_content)
+        assert body.startswith(b"<?xml" if rendition.endswith(".svg") else b"\x89PNG")
+        assert client.get(url, headers={"If-None-Match": f'"{stored["digest"]}"'}).status_code == 304
     assert figures.get_or_render(spec()).pk == plot.pk  # cached
+
+
+@pytest.mark.django_db
+def test_a_figure_offers_the_phone_rendition_and_each_density_through_picture_and_srcset() -> None:
+    """Phones got the 720 px figure scaled to 300 px (5 px type), and every screen got the 2x file."""
+    plot = figures.get_or_render(spec())
+    html = render_to_string("rnnsim/_figure.html", {"plot": plot})
+    narrow_width, narrow_height = plot.sizes["narrow"]
+    source = re.search(r"<source ([^>]*)>", html)[1]
+    assert f'media="{NARROW.media}"' in source
+    assert f'srcset="{plot.file_url("narrow-1x.png")} {narrow_width}w, ' in source
+    assert f'{plot.file_url("narrow-2x.png")} {narrow_width * 2}w"' in source
+    assert f'width="{narrow_width}" height="{narrow_height}"' in source
+    image = re.search(r"<img ([^>]*)>", html)[1]
+    assert f'srcset="{plot.file_url("wide-1x.png")} 720w, {plot.file_url("wide-2x.png")} 1440w"' in image
+    assert 'width="720" height="430"' in image
+    assert 'loading="lazy"' in image
+    assert html.index("<source") < html.index("<img")  # the browser takes the first source that matches
 
 
 @pytest.mark.django_db
 def test_wrong_digest_or_unknown_key_is_404(client: Client) -> None:
     plot = figures.get_or_render(spec())
-    assert client.get(plot.png_url.replace(plot.png_digest, "0" * 16)).status_code == 404
+    digest = plot.files["wide-2x.png"]["digest"]
+    assert client.get(plot.png_url.replace(digest, "0" * 16)).status_code == 404
+    assert client.get(plot.png_url.replace(".png", ".svg")).status_code == 404  # a PNG's digest names no SVG
     assert client.get(plot.png_url.replace(plot.key, "f" * 64)).status_code == 404
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.core.plots import PLOTTERS, make_plot, sci
+from studysite.rendering import render_markdown_inline
 
 
 def test_every_experiment_has_a_plot() -> None:
@@ -34,10 +35,14 @@ def test_plot_is_labelled_captioned_and_carries_its_numbers(name, draw_each_plot
     assert len(plot.rows) > 3
     assert all(isinstance(series, str) for series, _, _ in plot.rows)
     rendered = draw_each_plot_once(name, params)
-    assert rendered.png.startswith(b"\x89PNG")
-    assert b"<svg" in rendered.svg[:400]
-    width = int.from_bytes(rendered.png[16:20], "big")
-    assert width == 1440  # 720 px at 2x
+    assert b"<svg" in rendered.images["wide.svg"][:400]
+    assert rendered.sizes["wide"] == (720, 430)
+    for layout, (width, height) in rendered.sizes.items():
+        for density in (1, 2):
+            png = rendered.images[f"{layout}-{density}x.png"]
+            assert png.startswith(b"\x89PNG")
+            size = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+            assert size == (width * density, height * density), (layout, density)
 
 
 def test_exponential_plots_use_a_log_scale() -> None:
@@ -62,8 +67,7 @@ def test_residual_plot_never_claims_the_gradient_stays_at_one() -> None:
 def test_plots_are_deterministic_bytes(draw_each_plot_once) -> None:
     first = draw_each_plot_once("pascanu-bound", {"s": 0.9, "T": 30, "n": 8, "seed": 1})
     second = draw_each_plot_once("pascanu-bound", {"s": 0.9, "T": 30, "n": 8, "seed": 1})
-    assert first.png == second.png
-    assert first.svg == second.svg
+    assert first.images == second.images
 
 
 def test_sci_formats_compactly() -> None:
@@ -115,6 +119,21 @@ def test_axis_labels_draw_their_math_as_mathtext(name) -> None:
         params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
     plot = make_plot(name, params)
     for ax in plot.figure.axes:
-        for text in (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()):
+        legend = [text.get_text() for text in ax.get_legend().get_texts()] if ax.get_legend() else []
+        for text in (ax.get_xlabel(), ax.get_ylabel(), ax.get_title(), *legend):
             outside_math = re.sub(r"\$[^$]*\$", "", text)
             assert not re.search(r"[_^]", outside_math), (name, text)
+
+
+@pytest.mark.parametrize("name", sorted(PLOTTERS))
+def test_title_and_caption_draw_their_math_as_mathml_and_alt_text_stays_words(name) -> None:
+    """Captions were ASCII pseudo-TeX (ρ^k, x_{t−1}, W_aa) beside a page whose math is MathML."""
+    params = EXPERIMENTS[name].defaults
+    if name == "bptt-cost":
+        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    plot = make_plot(name, params)
+    for text in (plot.title, plot.caption):
+        html = str(render_markdown_inline(text))
+        prose = re.sub(r"<math.*?</math>", "", html, flags=re.DOTALL)
+        assert not re.search(r"[_^\\$]|[ρσηλθ∂∇‖′]", prose), (name, prose)
+    assert not re.search(r"[$\\{}]|\^|_[a-z{]", plot.alt), (name, plot.alt)

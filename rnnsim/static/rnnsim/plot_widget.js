@@ -40,7 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
       image.src = body.png;
       image.alt = body.alt;
       image.hidden = false;
-      status.textContent = body.title;
+      status.textContent = body.title_text;
     });
   }
 });

@@ -1,0 +1,81 @@
+"""The phone rendition of every plot: its smallest text stays legible, and nothing runs off the figure.
+
+A 390 px screen shows a plot at 290 to 358 CSS px (a results review is the narrowest place; the
+browser tests measure it). The phone rendition is 320 px wide, so its type is scaled by at least
+290/320 there. Scripts inside $math$ (subscripts, exponents) are drawn at 70% of their text, as MathML
+draws them in the page's captions; the size checked is the text's own.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+from matplotlib.text import Text
+
+from rnnsim.core.experiments import EXPERIMENTS
+from rnnsim.core.plots import NARROW, STYLE, make_plots
+
+NARROWEST_SHOWN_PX = 290
+SMALLEST_TEXT_PX = 11
+
+
+def params_of(name: str) -> dict:
+    params = EXPERIMENTS[name].defaults
+    if name == "bptt-cost":
+        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    return params
+
+
+def drawn_texts(figure) -> list[Text]:
+    """Every piece of text the figure draws: tick labels in view, axis labels, legends, notes."""
+    texts = list(figure.texts)
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            ticks = [
+                tick
+                for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                if low <= tick.get_loc() <= high
+            ]
+            texts += [axis.label, *(tick.label1 for tick in ticks), *(tick.label2 for tick in ticks)]
+        texts += [ax.title, *ax.texts]
+        if ax.get_legend():
+            texts += [*ax.get_legend().get_texts(), ax.get_legend().get_title()]
+    return [text for text in texts if text.get_visible() and text.get_text().strip()]
+
+
+@pytest.fixture(scope="module", params=sorted(EXPERIMENTS))
+def narrow_plot(request):
+    with matplotlib.rc_context(STYLE | NARROW.fonts):
+        figure = make_plots(request.param, params_of(request.param))[NARROW.name].figure
+        figure.canvas.draw()
+        yield request.param, figure
+
+
+def test_the_phone_rendition_is_its_own_stacked_layout(narrow_plot) -> None:
+    name, figure = narrow_plot
+    assert figure.get_size_inches()[0] == NARROW.width_in
+    panels = [ax for ax in figure.axes if ax.get_label() != "<colorbar>" and not hasattr(ax, "_twinned")]
+    lefts = {round(ax.get_position().x0, 2) for ax in panels if ax.get_xlabel()}
+    assert len(lefts) == 1, f"{name}: panels stand one above the other, not side by side"
+
+
+def test_its_smallest_text_is_legible_where_a_phone_shows_it_narrowest(narrow_plot) -> None:
+    name, figure = narrow_plot
+    scale = NARROWEST_SHOWN_PX / (NARROW.width_in * 100)
+    for text in drawn_texts(figure):
+        css_px = text.get_fontsize() * 100 / 72 * scale  # points to CSS px at 100 dpi, then as shown
+        assert css_px >= SMALLEST_TEXT_PX, f"{name}: {text.get_text()!r} is {css_px:.1f} px"
+
+
+def test_no_text_runs_off_the_figure(narrow_plot) -> None:
+    name, figure = narrow_plot
+    renderer = figure.canvas.get_renderer()
+    bounds = figure.bbox
+    for text in drawn_texts(figure):
+        box = text.get_window_extent(renderer)
+        where = f"{name}: {text.get_text()!r} at {box.bounds}"
+        assert bounds.x0 - 1 <= box.x0, where
+        assert box.x1 <= bounds.x1 + 1, where
+        assert bounds.y0 - 1 <= box.y0, where
+        assert box.y1 <= bounds.y1 + 1, where
