@@ -50,3 +50,32 @@ def test_review_five_cards_by_keyboard_only(page: Page, live_server, settings) -
     page.keyboard.press("u")
     expect(page.locator(".study-back")).to_contain_text("Back 4")
     assert Review.objects.filter(undone_at__isnull=False).count() == 1
+
+
+CHART_TEXT_PX = """() => [...document.querySelectorAll(".bar-chart svg")].flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll("text")].map(text => parseFloat(getComputedStyle(text).fontSize) * scale);
+})"""
+
+
+def test_statistics_charts_keep_legible_labels_on_a_phone(page: Page, live_server) -> None:
+    """At 390 px the charts were scaled to half their size, and their labels to 5 px."""
+    deck = make_deck(cards=3)
+    User.objects.create_user("kim", password="a-long-password-1")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/?next=/decks/{deck.slug}/study/")
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Show answer").click()
+    page.get_by_role("button", name="Good").click()
+    expect(page.locator(".study-counts")).to_be_visible()
+    page.goto(f"{live_server.url}/decks/{deck.slug}/stats/")
+    sizes = page.evaluate(CHART_TEXT_PX)
+    assert sizes, "the charts have labels"
+    assert min(sizes) >= 11, sizes
+    chart = page.locator(".bar-chart").first
+    assert chart.evaluate("figure => figure.scrollWidth > figure.clientWidth")  # it scrolls instead
+    chart.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("figure => figure.scrollLeft > 0", arg=chart.element_handle())  # scrolls smoothly

@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+from PIL import Image
 
 from .experiments import get_experiment
 
@@ -85,7 +86,7 @@ NARROW = Layout(
            "xtick.labelsize": 10, "ytick.labelsize": 10},
 )  # fmt: skip
 LAYOUTS = (WIDE, NARROW)
-DENSITIES = (1, 2)  # PNGs for 1x and 2x screens; srcset lets the browser take the one it needs
+DENSITIES = (1, 2)  # PNGs for 1x and 2x screens, in increasing order; srcset lets the browser pick
 
 
 @dataclass(frozen=True)
@@ -421,13 +422,13 @@ def plot_input_weights(r, layout: Layout) -> Plot:
     title = "$W_{ax}$ inherits the product over time; only $W_y$ and $b_y$ escape it"
     changes = ", ".join(f"{r.cut_change[n]:.0%}" for n in ("W_aa", "W_ax", "b_a"))
     caption = (
-        rf"Left: an input $k$ steps before the loss gives $W_{{ax}}$ a gradient scaled by exactly $\rho^k$ "
-        rf"($\rho = {r.rho:g}$), like $W_{{aa}}$'s. Right: cutting the backward product (truncating to one "
+        rf"First panel: an input $k$ steps before the loss gives $W_{{ax}}$ a gradient scaled by exactly $\rho^k$ "
+        rf"($\rho = {r.rho:g}$), like $W_{{aa}}$'s. Second panel: cutting the backward product (truncating to one "
         rf"step) changes the gradients of $W_{{aa}}$, $W_{{ax}}$ and $b_a$ by {changes}, and leaves $W_y$ and "
         rf"$b_y$ exactly as they were. The gradient that stops is the one with respect to the input $x$ "
         rf"itself, not the input weights."
     )
-    alt = "Left: the input weights' gradient falls on the line ρ to the power k. Right: bars show that the gradients of the recurrent weights, input weights and hidden bias change when the product is cut; those of the output weights and output bias do not."
+    alt = "First panel: the input weights' gradient falls on the line ρ to the power k. Second panel: bars show that the gradients of the recurrent weights, input weights and hidden bias change when the product is cut; those of the output weights and output bias do not."
     rows = series("W_ax gradient scale", r.distance, r.w_ax_scale) + [
         (f"cut change {n}", float(i), float(v)) for i, (n, v) in enumerate(r.cut_change.items())
     ]
@@ -492,7 +493,7 @@ def plot_clipping(r, layout: Layout) -> Plot:
     right.legend(loc="center right")
     start, end = float(np.mean(c.loss[:30])), float(np.mean(c.loss[-60:]))
     leaves = first_above(u.update_norm, update_top)
-    # Both moments the right panel marks: when the run leaves the plotted scale, and when it overflows.
+    # Both moments the update-norm panel marks: when the run leaves the plotted scale, and when it overflows.
     fate = "spikes"
     if leaves is not None:
         fate = f"leaves the plotted scale at step {leaves}"
@@ -727,13 +728,13 @@ def plot_lstm(r, layout: Layout) -> Plot:
     title = "LSTMs resist vanishing only while their forget gates stay near 1"
     open_gate = r.cell_ratios[-1][-1]
     caption = (
-        rf"Left: with nothing else reaching the cell, its gradient over $k$ steps is exactly $\sigma(b_f)^k$; "
+        rf"First panel: with nothing else reaching the cell, its gradient over $k$ steps is exactly $\sigma(b_f)^k$; "
         rf"after {T} steps that is {sci(open_gate)} for $b_f = {r.forget_biases[-1]:g}$ but "
-        rf"{sci(r.cell_ratios[0][-1])} for $b_f = {r.forget_biases[0]:g}$. Right: a full LSTM with forget bias 0 loses its cell gradient "
+        rf"{sci(r.cell_ratios[0][-1])} for $b_f = {r.forget_biases[0]:g}$. Second panel: a full LSTM with forget bias 0 loses its cell gradient "
         f"({sci(r.cell_ratio_small_bias[-1])} after {T} steps), and with large recurrent weights its hidden-state "
         f"gradient explodes (up to {sci(np.max(r.hidden_ratio_large_weights))})."
     )
-    alt = f"Left: cell-gradient ratios follow σ of the forget bias, to the power k, for several forget biases. Right: with large recurrent weights the LSTM gradient grows to {sci(np.max(r.hidden_ratio_large_weights))}; with forget bias 0 it vanishes."
+    alt = f"First panel: cell-gradient ratios follow σ of the forget bias, to the power k, for several forget biases. Second panel: with large recurrent weights the LSTM gradient grows to {sci(np.max(r.hidden_ratio_large_weights))}; with forget bias 0 it vanishes."
     return Plot(figure, title, caption, alt, "steps back k", "gradient ratio", rows)
 
 
@@ -868,6 +869,25 @@ def make_plot(name: str, params: dict[str, float | int]) -> Plot:
         return PLOTTERS[name](result, WIDE)
 
 
+def densities(figure: Figure, layout: str) -> dict[str, bytes]:
+    """The figure as PNG for each density: drawn once at the highest, the others resampled from it.
+
+    Drawing is most of a render's cost; a Lanczos resample of the sharpest drawing costs a few ms.
+    """
+    drawn = io.BytesIO()
+    figure.savefig(drawn, format="png", dpi=100 * max(DENSITIES), metadata={"Software": None})
+    sharpest = Image.open(drawn)
+    width, height = sharpest.size
+    images = {f"{layout}-{max(DENSITIES)}x.png": drawn.getvalue()}
+    for density in DENSITIES[:-1]:
+        png = io.BytesIO()
+        scale = density / max(DENSITIES)
+        resized = sharpest.resize((round(width * scale), round(height * scale)), Image.Resampling.LANCZOS)
+        resized.save(png, format="png")
+        images[f"{layout}-{density}x.png"] = png.getvalue()
+    return images
+
+
 def render(name: str, params: dict[str, float | int]) -> RenderedPlot:
     """Every rendition as PNG at each density (and the wide one as SVG), with its texts and numbers.
 
@@ -878,10 +898,7 @@ def render(name: str, params: dict[str, float | int]) -> RenderedPlot:
     for layout in LAYOUTS:
         figure = plots[layout.name].figure
         with matplotlib.rc_context(STYLE | layout.fonts):
-            for density in DENSITIES:
-                png = io.BytesIO()
-                figure.savefig(png, format="png", dpi=100 * density, metadata={"Software": None})
-                images[f"{layout.name}-{density}x.png"] = png.getvalue()
+            images |= densities(figure, layout.name)
             if layout is WIDE:
                 svg = io.BytesIO()
                 figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})

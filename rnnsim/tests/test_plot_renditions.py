@@ -8,12 +8,14 @@ draws them in the page's captions; the size checked is the text's own.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import pytest
 from matplotlib.text import Text
 
 from rnnsim.core.experiments import EXPERIMENTS
-from rnnsim.core.plots import NARROW, STYLE, make_plots
+from rnnsim.core.plots import NARROW, STYLE, make_plot, make_plots
 
 NARROWEST_SHOWN_PX = 290
 SMALLEST_TEXT_PX = 11
@@ -79,3 +81,11 @@ def test_no_text_runs_off_the_figure(narrow_plot) -> None:
         assert box.x1 <= bounds.x1 + 1, where
         assert bounds.y0 - 1 <= box.y0, where
         assert box.y1 <= bounds.y1 + 1, where
+
+
+def test_texts_name_panels_in_words_true_of_both_layouts(narrow_plot) -> None:
+    """A phone stacks the panels, so a caption's "Left:" would point at nothing there."""
+    name, _ = narrow_plot
+    plot = make_plot(name, params_of(name))
+    for text in (plot.title, plot.caption, plot.alt):
+        assert not re.search(r"\b(left|right)\b(?! of)", text, re.IGNORECASE), (name, text)
