@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from flashcards.exporting import rows_apkg
 from studysite.downloads import zipped
+from studysite.note_exports import rows_apkg
 from studysite.readonly_admin import ReadOnlyAdmin
 from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 

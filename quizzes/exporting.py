@@ -9,9 +9,9 @@ from xml.etree import ElementTree as ET
 
 from django.core.files.storage import default_storage
 
-from flashcards.exporting import NoteRow
 from rnnsim.figures import get_or_render, spec_from_json
 from studysite.exchange import export_study_set
+from studysite.note_exports import NoteRow
 
 from .models import Question, Quiz
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
 from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
+from studysite.note_exports import rows_apkg, rows_csv, rows_tsv
 from studysite.throttling import client_address, first_over, learner, too_many_requests
 
 from . import content, grading, snapshots

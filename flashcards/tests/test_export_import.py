@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from flashcards import exporting, importing
 from flashcards.models import Card, Deck
+from studysite import note_exports
 from studysite.exchange import MAX_BYTES, ImportRejected
 from studysite.models import NoteSection, StudySet
 
@@ -128,7 +129,7 @@ def test_apkg_holds_every_note_field_tag_and_plot() -> None:
     assert "\\(" in back
     assert any(f'src="{name}"' in back for name in media.values())
     models = json.loads(db.execute("select models from col").fetchone()[0])
-    assert [m["name"] for m in models.values()] == [exporting.ANKI_MODEL_NAME]
+    assert [m["name"] for m in models.values()] == [note_exports.ANKI_MODEL_NAME]
     again = zipfile.ZipFile(io.BytesIO(exporting.export_apkg(deck)))
     db2 = sqlite3.connect(":memory:")
     db2.deserialize(again.read("collection.anki2"))

@@ -15,10 +15,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from flashcards.exporting import rows_csv, rows_tsv
 from quizzes import exporting
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.tests.makers import make_quiz
+from studysite.note_exports import rows_csv, rows_tsv
 
 pytestmark = pytest.mark.usefixtures("seed")
 

@@ -87,6 +87,8 @@ def test_study_and_statistics(axe_page: Page) -> None:
     axe_page.keyboard.press("3")
     axe_page.goto(f"/decks/{deck.slug}/stats/")
     assert violations(axe_page) == []
+    axe_page.set_viewport_size({"width": 390, "height": 844})  # where its charts scroll sideways
+    assert violations(axe_page) == [], "the statistics on a phone"
 
 
 def test_an_admin_change_form(axe_page: Page) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from flashcards.exporting import rows_apkg, rows_csv, rows_tsv
 from quizzes import exporting
 from quizzes.models import Quiz
+from studysite.note_exports import rows_apkg, rows_csv, rows_tsv
 
 WRITERS = {
     "json": lambda quiz: json.dumps(exporting.export_json(quiz), indent=2, ensure_ascii=False).encode(),
