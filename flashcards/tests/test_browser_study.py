@@ -74,8 +74,12 @@ def test_statistics_charts_keep_legible_labels_on_a_phone(page: Page, live_serve
     sizes = page.evaluate(CHART_TEXT_PX)
     assert sizes, "the charts have labels"
     assert min(sizes) >= 11, sizes
-    chart = page.locator(".bar-chart").first
-    assert chart.evaluate("figure => figure.scrollWidth > figure.clientWidth")  # it scrolls instead
-    chart.focus()
+    forecast = page.locator(".bar-chart").nth(1)
+    assert forecast.evaluate("figure => figure.scrollWidth > figure.clientWidth")  # it scrolls instead
+    forecast.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("figure => figure.scrollLeft > 0", arg=chart.element_handle())  # scrolls smoothly
+    page.wait_for_function("figure => figure.scrollLeft > 0", arg=forecast.element_handle())  # smoothly
+    # The past opens on its latest days, where today's review stands: its bar is in view.
+    today = page.locator(".bar-chart").first.locator("rect.bar").last
+    box, chart = today.bounding_box(), page.locator(".bar-chart").first.bounding_box()
+    assert chart["x"] <= box["x"] <= chart["x"] + chart["width"] - box["width"]
