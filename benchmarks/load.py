@@ -199,7 +199,7 @@ def check_database(learners: list[Learner], env: dict[str, str]) -> list[str]:
         problems.append(f"{stored} answers stored for {expected} sent")
     for learner in learners:
         attempt = Attempt.objects.get(public_id=learner.attempt)
-        answers = list(attempt.answers.select_related("choice"))
+        answers = list(attempt.answers.prefetch_related("picks"))
         by_question = defaultdict(list)
         for answer in answers:
             by_question[answer.question_id].append(answer)
@@ -210,13 +210,15 @@ def check_database(learners: list[Learner], env: dict[str, str]) -> list[str]:
                 problems.append(
                     f"attempt {learner.attempt}: question {question_id} stored {len(stored_answers)}×"
                 )
-            elif attempt.choice_token(stored_answers[0].choice) != learner.sent.get(question_id):
+            elif [attempt.choice_token(c) for c in stored_answers[0].picks.all()] != [
+                learner.sent.get(question_id)
+            ]:
                 problems.append(f"attempt {learner.attempt}: question {question_id} stored another choice")
             elif stored_answers[0].is_correct != learner.verdicts.get(question_id):
                 problems.append(f"attempt {learner.attempt}: question {question_id} verdict differs")
         if attempt.finished_at is None:
             problems.append(f"attempt {learner.attempt} is not finished")
-        if attempt.correct_count != sum(learner.verdicts.values()):
+        if attempt.score != sum(learner.verdicts.values()):
             problems.append(f"attempt {learner.attempt}: score differs from the verdicts shown")
     return problems
 

@@ -13,7 +13,10 @@ from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .models import Answer, Attempt, Choice, Question, Quiz
+from .qtypes import KIND_CHOICES, TYPES
 from .statistics import question_stats
+
+OPTION_FIELDS = [name for kind in TYPES.values() for name in kind.option_fields]
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -27,7 +30,7 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         kept = [
             form.instance for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
         ]
-        Question.validate_choices(kept)
+        self.instance.validate_choices(kept)
 
 
 class ChoiceInline(admin.StackedInline):
@@ -36,7 +39,7 @@ class ChoiceInline(admin.StackedInline):
     formset = ChoiceInlineFormSet
     extra = 0
     min_num = 2
-    fields = ["order", "text", "is_correct", "feedback", "plot"]
+    fields = ["order", "text", "is_correct", "weight", "feedback", "plot"]
 
 
 class QuestionInline(admin.StackedInline):
@@ -101,8 +104,41 @@ class ExplanationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """The question with its type picked from the registry and each type's settings as fields."""
+
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=KIND_CHOICES,
+        help_text=" ".join(f"{kind.label}: {kind.help}" for kind in TYPES.values()),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["quiz", "order", "kind", "text", "explanation", "plot", "notes_section"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in OPTION_FIELDS:
+            self.initial.setdefault(name, self.instance.options.get(name))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = TYPES.get(cleaned.get("kind"))
+        if kind is not None:  # only the chosen type's settings are kept
+            self.instance.options = {name: cleaned.get(name) for name in kind.option_fields}
+        return cleaned
+
+
+# Each type's settings are form fields of their own; admin builds its form from the declared ones.
+QuestionAdminForm.declared_fields.update(
+    {name: field for kind in TYPES.values() for name, field in kind.option_fields.items()}
+)
+
+
 @admin.register(Question)
 class QuestionAdmin(ReorderableInlinesAdmin):
+    form = QuestionAdminForm
     list_display = ["__str__", "quiz", "order", "notes_section", "has_explanation", "preview_link"]
     list_filter = ["quiz", ExplanationFilter]
     search_fields = ["text", "explanation", "choices__text"]
@@ -111,6 +147,8 @@ class QuestionAdmin(ReorderableInlinesAdmin):
     fields = [
         "quiz",
         "order",
+        "kind",
+        *OPTION_FIELDS,
         "text",
         "explanation",
         "plot",
@@ -152,8 +190,13 @@ class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
     can_delete = False
-    fields = ["question", "choice", "is_correct", "answered_at"]
+    fields = ["question", "response", "credit", "answered_at"]
     readonly_fields = fields
+
+    @admin.display(description="Response")
+    def response(self, answer: Answer) -> str:
+        """What the learner gave, as they saw it: the answer's snapshot outlives edits to the choices."""
+        return "; ".join(choice["text"] for choice in answer.shown.get("choices", []) if choice["picked"])
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -163,7 +206,7 @@ class AnswerInline(admin.TabularInline):
 class AttemptAdmin(ReadOnlyAdmin):
     """Attempts are the learners' record: visible to instructors, never edited by them."""
 
-    list_display = ["public_id", "quiz", "user", "started_at", "finished_at", "correct_count"]
+    list_display = ["public_id", "quiz", "user", "started_at", "finished_at", "score"]
     list_filter = ["quiz", "finished_at"]
     search_fields = ["user__username", "public_id"]
     list_select_related = ["quiz", "user"]

@@ -4,7 +4,6 @@ explanation and its plot), as Moodle GIFT, and as Moodle XML with the plots embe
 from __future__ import annotations
 
 import base64
-import re
 from xml.etree import ElementTree as ET
 
 from django.core.files.storage import default_storage
@@ -13,9 +12,11 @@ from rnnsim.figures import get_or_render, spec_from_json
 from studysite.exchange import export_study_set
 from studysite.note_exports import NoteRow
 
+from .gift import gift_escape
 from .models import Question, Quiz
+from .moodle_xml import text_element
+from .qtypes.base import LETTERS
 
-LETTERS = "ABCDEFGHIJ"
 FORMAT = "studysite-quiz"
 VERSION = 1
 
@@ -39,6 +40,8 @@ def export_json(quiz: Quiz) -> dict:
             {
                 "guid": q.guid,
                 "order": q.order,
+                "kind": q.kind,
+                "options": q.options,
                 "text": q.text,
                 "explanation": q.explanation,
                 "plot": q.plot,
@@ -48,6 +51,7 @@ def export_json(quiz: Quiz) -> dict:
                         "order": c.order,
                         "text": c.text,
                         "is_correct": c.is_correct,
+                        "weight": c.weight,
                         "feedback": c.feedback,
                         "plot": c.plot,
                     }
@@ -68,49 +72,33 @@ def quiz_rows(quiz: Quiz) -> list[NoteRow]:
     rows = []
     for question in questions_of(quiz):
         choices = sorted(question.choices.all(), key=lambda c: c.order)
-        correct = next(c for c in choices if c.is_correct)
         front = question.text + "\n\n" + "\n".join(f"{LETTERS[i]}. {c.text}  " for i, c in enumerate(choices))
-        back = f"**{LETTERS[choices.index(correct)]}. {correct.text}**\n\n{question.explanation}"
+        back = f"{question.type.card_answer(choices)}\n\n{question.explanation}"
         tags = ["quiz", quiz.slug] + ([question.notes_section.anchor] if question.notes_section_id else [])
         rows.append(NoteRow(question.guid, front, back, tags, question.plot))
     return rows
 
 
-GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
-
-
-def gift_escape(text: str) -> str:
-    """GIFT gives ~ = # { } : a meaning; a backslash makes each literal, LaTeX braces included."""
-    return GIFT_SPECIAL.sub(r"\\\1", text).replace("\n", "\\n")
-
-
 def export_gift(quiz: Quiz) -> str:
-    """Moodle GIFT: multiple choice with feedback for every answer and the explanation as general feedback."""
+    """Moodle GIFT: each question's answers in its type's syntax, the explanation as general feedback."""
     blocks = [f"// {quiz.title}\n// Exported from StudySite. Text is Markdown with LaTeX.\n"]
     for question in questions_of(quiz):
+        choices = sorted(question.choices.all(), key=lambda c: c.order)
         lines = [f"::{gift_escape(f'Q{question.order}')}::[markdown]{gift_escape(question.text)} {{"]
-        for choice in sorted(question.choices.all(), key=lambda c: c.order):
-            mark = "=" if choice.is_correct else "~"
-            lines.append(f"\t{mark}{gift_escape(choice.text)}#{gift_escape(choice.feedback)}")
+        lines += [f"\t{line}" for line in question.type.write_gift(question, choices)]
         lines.append(f"\t####{gift_escape(question.explanation)}")
         lines.append("}")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
 
-def text_element(parent: ET.Element, tag: str, text: str, fmt: str | None = "markdown") -> ET.Element:
-    element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
-    ET.SubElement(element, "text").text = text
-    return element
-
-
 def export_moodle_xml(quiz: Quiz) -> bytes:
-    """Moodle XML: multiple choice, one correct answer, with each explanation's plot embedded in base64."""
+    """Moodle XML: each question as its type writes it, with each explanation's plot embedded in base64."""
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", {"type": "category"})
     text_element(category, "category", f"$course$/StudySite/{quiz.title}", fmt=None)
     for question in questions_of(quiz):
-        node = ET.SubElement(root, "question", {"type": "multichoice"})
+        node = ET.SubElement(root, "question", {"type": question.type.moodle_type})
         text_element(node, "name", f"Q{question.order}", fmt=None)
         body = question.text
         feedback = text_element(node, "generalfeedback", question.explanation)
@@ -125,12 +113,6 @@ def export_moodle_xml(quiz: Quiz) -> bytes:
             ET.SubElement(feedback, "file", {"name": name, "path": "/", "encoding": "base64"}).text = data
         text_element(node, "questiontext", body)
         ET.SubElement(node, "defaultgrade").text = "1"
-        ET.SubElement(node, "single").text = "true"
-        ET.SubElement(node, "shuffleanswers").text = "true" if quiz.shuffle_choices else "false"
-        ET.SubElement(node, "answernumbering").text = "abc"
-        for choice in sorted(question.choices.all(), key=lambda c: c.order):
-            answer = text_element(node, "answer", choice.text)
-            answer.set("fraction", "100" if choice.is_correct else "0")
-            text_element(answer, "feedback", choice.feedback)
+        question.type.write_moodle_xml(node, question, sorted(question.choices.all(), key=lambda c: c.order))
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")

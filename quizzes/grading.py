@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from .models import Answer, Attempt, Choice, Question, Quiz
+from .models import Answer, Attempt, Question, Quiz
+from .qtypes import Response
 from .signals import answer_recorded
 from .snapshots import snapshot
+
+FULL_CREDIT = 1 - 1e-9  # credits are sums of weights: 33.3% three times is full credit
 
 
 @transaction.atomic
@@ -41,35 +44,37 @@ def start_attempt(
 
 
 @transaction.atomic
-def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> tuple[Answer, bool]:
-    """Store the learner's answer exactly once and grade it on the server.
+def submit_answer(*, attempt: Attempt, question: Question, response: Response) -> tuple[Answer, bool]:
+    """Store the learner's answer exactly once and grade it on the server, by the question's type.
 
     Returns the answer and whether this call created it. A repeated submission, even one racing
     the first, gets the stored answer back unchanged: the unique constraint decides the winner.
     """
     if question.pk not in attempt.question_ids:
         raise ValidationError("This question is not part of your attempt.", code="foreign_question")
-    if choice.question_id != question.pk:
+    if any(choice.question_id != question.pk for choice in response.choices):
         raise ValidationError("That choice does not belong to this question.", code="foreign_choice")
     existing = Answer.objects.filter(attempt=attempt, question=question).first()
     if existing is not None:
         return existing, False
+    credit = question.type.grade(question, response)
     # The checks above are the whole validation: full_clean() would only re-query rows already loaded.
     answer = Answer(
         attempt=attempt,
         question=question,
-        choice=choice,
-        is_correct=choice.is_correct,
-        shown=snapshot(question, attempt.ordered_choices(question), choice),
+        credit=credit,
+        is_correct=credit >= FULL_CREDIT,
+        shown=snapshot(question, attempt.ordered_choices(question), response, credit),
     )
     try:
         with transaction.atomic():
             answer.save()
     except IntegrityError:
         return Answer.objects.get(attempt=attempt, question=question), False
-    Attempt.objects.filter(pk=attempt.pk).update(correct_count=F("correct_count") + int(answer.is_correct))
+    answer.picks.set(response.choices)
+    Attempt.objects.filter(pk=attempt.pk).update(score=F("score") + credit)
     answer_recorded.send(sender=Answer, answer=answer)
     if attempt.answers.count() == attempt.question_count:
         Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=answer.answered_at)
-    attempt.refresh_from_db(fields=["correct_count", "finished_at"])
+    attempt.refresh_from_db(fields=["score", "finished_at"])
     return answer, True

@@ -7,12 +7,10 @@ answers to unchanged choices survive a re-import.
 
 from __future__ import annotations
 
-import html
 import re
 import uuid
 from dataclasses import dataclass, field
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -34,18 +32,11 @@ from studysite.exchange import (
 
 from .content import renew_versions
 from .exporting import FORMAT
+from .gift import BLANK, formatted, gift_blocks, gift_label, gift_unescape
 from .models import Choice, Question, Quiz
+from .qtypes import DEFAULT_KIND, TYPES, ChoiceRow, FileError, read_gift
 
 MAX_QUESTIONS = 2_000
-
-
-@dataclass
-class ChoiceRow:
-    order: int
-    text: str
-    is_correct: bool
-    feedback: str
-    plot: object = None
 
 
 @dataclass
@@ -58,6 +49,8 @@ class QuestionRow:
     order: int | None = None
     plot: object = None
     notes_section: str | None = None
+    kind: str = DEFAULT_KIND
+    options: dict = field(default_factory=dict)
     gift_name: str = ""  # GIFT's ::name::, which identifies the question within its quiz
 
 
@@ -108,6 +101,7 @@ def parse_json(text: str) -> ParsedQuiz:
                     choice.get("is_correct", bool, False),
                     choice.text("feedback"),
                     choice.get("plot", dict),
+                    choice.get("weight", float),
                 )
             )
         if record.valid and "choices" not in record.data:
@@ -122,84 +116,15 @@ def parse_json(text: str) -> ParsedQuiz:
                 order=record.get("order", int),
                 plot=record.get("plot", dict),
                 notes_section=record.get("notes_section", str),
+                kind=record.get("kind", str, DEFAULT_KIND),
+                options=record.get("options", dict, {}),
             )
         )
     return parsed
 
 
-GIFT_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-
-
-def gift_unescape(text: str) -> str:
-    return GIFT_ESCAPE.sub(lambda m: "\n" if m[1] == "n" else m[1], text).strip()
-
-
-def gift_split(text: str, separators: str) -> list[tuple[str, str]]:
-    """Split at unescaped separator characters, returning (separator, text) pairs."""
-    parts, current, mark, escaped = [], [], "", False
-    for char in text:
-        if escaped:
-            current.append("\\" + char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in separators:
-            parts.append((mark, "".join(current)))
-            mark, current = char, []
-        else:
-            current.append(char)
-    parts.append((mark, "".join(current)))
-    return parts
-
-
-FORMAT_MARKER = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
-BLANK = "_____"  # Moodle's "missing word": text after the answers means the answers fill a gap
-
-
-def gift_blocks(text: str) -> list[tuple[int, str]]:
-    """Questions as (first line number, source): blank lines separate them; comments and commands go.
-
-    Line numbers count every line of the file, comments included, so messages point where an editor does.
-    """
-    blocks, block, start = [], [], 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("//") or stripped.startswith("$CATEGORY:"):
-            continue
-        if not stripped:
-            if block:
-                blocks.append((start, "\n".join(block)))
-                block = []
-            continue
-        if not block:
-            start = number
-        block.append(line)
-    if block:
-        blocks.append((start, "\n".join(block)))
-    return blocks
-
-
-def formatted(text: str) -> str:
-    """GIFT text with its format marker applied: Markdown and plain text as they are, HTML as its text."""
-    match = FORMAT_MARKER.match(text)
-    if match is None:
-        return gift_unescape(text)
-    body = gift_unescape(text[match.end() :])
-    if match[1].lower() == "html":
-        body = html.unescape(nh3.clean(body, tags=set()))
-    return body.strip()
-
-
-def gift_label(name: str, head: str) -> str:
-    """A question by its ::name::, or else by its first words, as an instructor would find it."""
-    if name:
-        return f'"{name}"'
-    words = gift_unescape(FORMAT_MARKER.sub("", head)).split()
-    return '"' + " ".join(words[:6]) + (" …" if len(words) > 6 else "") + '"'
-
-
 def parse_gift(text: str) -> ParsedQuiz:
-    """Moodle GIFT multiple choice: ::name::text {=right#feedback ~wrong#feedback ####general feedback}."""
+    """Moodle GIFT: ::name::text {answers ####general feedback}, each answer list in its type's syntax."""
     parsed = ParsedQuiz(questions=[])
     for start, source in gift_blocks(text):
         name, rest = "", source
@@ -217,25 +142,30 @@ def parse_gift(text: str) -> ParsedQuiz:
         question_text = formatted(head)
         if tail.strip():
             question_text = f"{question_text} {BLANK} {gift_unescape(tail)}".strip()
-        general, answers = "", []
-        for mark, piece in gift_split(body, "=~"):
-            if not mark:
-                if piece.strip():
-                    parsed.problems.append(f"{where}: text before the first answer: {piece.strip()[:40]!r}")
-                continue
-            if "####" in piece:
-                piece, general = piece.split("####", 1)
-            answer, *feedback = (text for _, text in gift_split(piece, "#"))
-            answers.append(
-                ChoiceRow(len(answers) + 1, formatted(answer), mark == "=", formatted("#".join(feedback)))
-            )
-        if not answers:
+        body, general = [*GENERAL_FEEDBACK.split(body, maxsplit=1), ""][:2]
+        try:
+            kind, answers = read_gift(body)
+        except FileError as error:
+            parsed.problems.append(f"{where}: {error}")
+            continue
+        if kind is None:
             parsed.problems.append(f"{where}: no answers; mark the right one with = and the others with ~")
             continue
         parsed.questions.append(
-            QuestionRow(where, question_text, formatted(general), answers, gift_name=name)
+            QuestionRow(
+                where,
+                question_text,
+                formatted(general),
+                answers.choices,
+                gift_name=name,
+                kind=kind.name,
+                options=answers.options,
+            )
         )
     return parsed
+
+
+GENERAL_FEEDBACK = re.compile(r"(?<!\\)####")
 
 
 PARSERS = {"json": parse_json, "gift": parse_gift}
@@ -321,6 +251,7 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
         elif question.pk is None:
             question.order, next_order = next_order, next_order + 1
         question.text, question.explanation = row.text, row.explanation
+        question.kind, question.options = row.kind, row.options
         question.render()  # bulk writes skip save(), and drawing belongs before the write transaction
         if parsed.quiz is not None:  # JSON carries plots and notes links; GIFT leaves them as they are
             question.plot = row.plot or None
@@ -343,11 +274,12 @@ def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list
             plan.new_choices.append(choice)
         else:
             plan.changed_choices.append(choice)
-        choice.text, choice.is_correct, choice.feedback, choice.plot = (
+        choice.text, choice.is_correct, choice.feedback, choice.plot, choice.weight = (
             data.text,
             data.is_correct,
             data.feedback,
             data.plot or None,
+            data.weight,
         )
         choice.render()
         plan.problems += validation_problems(choice, f"{row.where}, choice {number}", exclude=["question"])
@@ -367,14 +299,24 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     Question.objects.filter(pk__in=changed).update(order=F("order") + PARKED)
     Question.objects.bulk_update(
         plan.changed_questions,
-        ["quiz", "order", "text", "explanation", "plot", "notes_section", *Question.rendered_fields],
+        [
+            "quiz",
+            "order",
+            "kind",
+            "options",
+            "text",
+            "explanation",
+            "plot",
+            "notes_section",
+            *Question.rendered_fields,
+        ],
         batch_size=500,
     )
     Question.objects.bulk_create(plan.new_questions, batch_size=500)
     Choice.objects.filter(pk__in=plan.dropped_choice_ids).delete()
     Choice.objects.bulk_update(
         plan.changed_choices,
-        ["text", "is_correct", "feedback", "plot", *Choice.rendered_fields],
+        ["text", "is_correct", "weight", "feedback", "plot", *Choice.rendered_fields],
         batch_size=500,
     )
     Choice.objects.bulk_create(plan.new_choices, batch_size=500)
@@ -384,8 +326,13 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
 
 def question_problems(row: QuestionRow) -> list[str]:
     problems = [f"{row.where}, field {name}: is empty" for name in ("text",) if not str(row.text).strip()]
+    if row.kind not in TYPES:  # the kind field's own validator names the types
+        return problems
+    choices = [
+        Choice(order=c.order, text=c.text, is_correct=c.is_correct, weight=c.weight) for c in row.choices
+    ]
     try:
-        Question.validate_choices([Choice(order=c.order, is_correct=c.is_correct) for c in row.choices])
+        Question(kind=row.kind, options=row.options).validate_choices(choices)
     except ValidationError as error:
         problems += [f"{row.where}, field choices: {message}" for message in error.messages]
     for label, value in [("plot", row.plot), *((f"choice {c.order} plot", c.plot) for c in row.choices)]:

@@ -11,8 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,8 @@ from django.utils.crypto import salted_hmac
 from rnnsim.fields import PlotSpecModelField
 from studysite.models import NoteSection, StudySet, new_guid
 from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
+
+from .qtypes import DEFAULT_KIND, QuestionType, type_of, validate_kind
 
 
 def random_62_bits() -> int:
@@ -68,6 +69,16 @@ class Quiz(models.Model):
 class Question(RenderedMarkdownModel):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField()
+    kind = models.CharField(
+        "type",
+        max_length=20,
+        default=DEFAULT_KIND,
+        validators=[validate_kind],
+        help_text="How it is answered and graded.",
+    )
+    options = models.JSONField(
+        default=dict, blank=True, help_text="Settings of its type, such as all-or-nothing grading."
+    )
     text = models.TextField(
         validators=markdown_validators(5_000), help_text="Markdown; LaTeX between $ … $ or $$ … $$."
     )
@@ -104,26 +115,16 @@ class Question(RenderedMarkdownModel):
     def __str__(self) -> str:
         return f"Q{self.order}: {self.text[:60]}"
 
-    @staticmethod
-    def validate_choices(choices: Iterable[Choice]) -> None:
-        """A single-answer question needs at least two choices and exactly one correct one.
+    @property
+    def type(self) -> QuestionType:
+        return type_of(self)
 
-        Admin and import both call this on the choices as they will be saved, so neither can leave
-        a question that cannot be graded.
+    def validate_choices(self, choices: Iterable[Choice]) -> None:
+        """Raise ValidationError unless these choices, as they will be saved, let the question be graded.
+
+        Admin and import both call this, so neither can leave a question its type cannot grade.
         """
-        choices = list(choices)
-        if len(choices) < 2:
-            raise ValidationError("A question needs at least two choices.", code="too_few_choices")
-        correct = sum(1 for choice in choices if choice.is_correct)
-        if correct != 1:
-            raise ValidationError(
-                "A single-answer question needs exactly one correct choice; %(count)d are marked correct.",
-                code="correct_choice_count",
-                params={"count": correct},
-            )
-        orders = [choice.order for choice in choices]
-        if len(set(orders)) != len(orders):
-            raise ValidationError("Two choices of one question share an order.", code="duplicate_order")
+        self.type.validate(self, list(choices))
 
 
 class Choice(RenderedMarkdownModel):
@@ -131,6 +132,12 @@ class Choice(RenderedMarkdownModel):
     order = models.PositiveIntegerField()
     text = models.TextField(validators=markdown_validators(2_000), help_text="Markdown with LaTeX.")
     is_correct = models.BooleanField(default=False)
+    weight = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text="Multiple response only: the credit, in %, that ticking it earns (negative: costs).",
+    )
     feedback = models.TextField(
         blank=True,
         validators=markdown_validators(10_000),
@@ -198,7 +205,9 @@ class Attempt(models.Model):
     abandoned = models.BooleanField(
         default=False, help_text='Ended by "Start over" before every question was answered; never the best.'
     )
-    correct_count = models.PositiveIntegerField(default=0)
+    score = models.FloatField(
+        default=0, help_text="The sum of its answers' credits: 1 per fully right answer."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -228,8 +237,13 @@ class Attempt(models.Model):
         return self.finished_at is not None
 
     @property
+    def score_text(self) -> str:
+        """The score as marks: "13", or "12.5" when partial credit leaves a fraction."""
+        return f"{round(self.score, 2):g}"
+
+    @property
     def score_percent(self) -> int:
-        return round(100 * self.correct_count / self.question_count) if self.question_count else 0
+        return round(100 * self.score / self.question_count) if self.question_count else 0
 
     @property
     def passed(self) -> bool:
@@ -281,10 +295,13 @@ class Answer(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
     )
-    choice = models.ForeignKey(
-        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
+    picks = models.ManyToManyField(
+        Choice, blank=True, related_name="answers", help_text="The choices the learner picked or ticked."
     )
-    is_correct = models.BooleanField(help_text="Graded when answered, so later edits do not rewrite history.")
+    credit = models.FloatField(
+        default=0, help_text="From 0 to 1, graded when answered, so later edits do not rewrite history."
+    )
+    is_correct = models.BooleanField(help_text="Full credit.")
     shown = models.JSONField(
         default=dict,
         help_text="The question and its choices as the learner saw them (quizzes.snapshots).",
@@ -298,4 +315,4 @@ class Answer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.attempt_id}: {self.choice}"
+        return f"{self.attempt_id}: question {self.question_id}, credit {self.credit:g}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from studysite.models import NoteSection
 
 from .models import Answer, Choice, Question
+from .qtypes import DEFAULT_KIND, TYPES, QuestionType, Response
 
 
 @dataclass
@@ -22,6 +23,7 @@ class ShownChoice:
     is_correct: bool
     picked: bool
     plot: dict | None = None
+    credit_text: str = ""  # what ticking it earned or cost, where the type weighs choices
     rendered_plot: object = None  # set by rnnsim.figures.attach_plots
 
 
@@ -30,37 +32,61 @@ class ShownQuestion:
     text: str
     explanation: str
     choices: list[ShownChoice]
+    kind: str = DEFAULT_KIND
+    credit: float | None = None  # None for answers recorded before partial credit: read their verdict
     plot: dict | None = None
     rendered_plot: object = None
     notes: NoteSection | None = None  # the question's notes section today, while the question exists
 
     @property
-    def picked(self) -> ShownChoice | None:
-        return next((choice for choice in self.choices if choice.picked), None)
+    def type(self) -> QuestionType:
+        """The type it was answered as; a type since retired reads as single choice."""
+        return TYPES.get(self.kind, TYPES[DEFAULT_KIND])
 
     @property
-    def correct(self) -> ShownChoice | None:
-        return next((choice for choice in self.choices if choice.is_correct), None)
+    def review_template(self) -> str:
+        return self.type.review_template
+
+    @property
+    def feedback_template(self) -> str:
+        return self.type.feedback_template
+
+    @property
+    def several_picked(self) -> bool:
+        return len(self.picked) > 1
+
+    @property
+    def picked(self) -> list[ShownChoice]:
+        return [choice for choice in self.choices if choice.picked]
+
+    @property
+    def missed(self) -> list[ShownChoice]:
+        """The right choices the learner did not pick."""
+        return [choice for choice in self.choices if choice.is_correct and not choice.picked]
 
     @property
     def figure_objects(self) -> list[object]:
-        """What carries a plot in the review: the question, the picked choice, the correct one."""
-        return [obj for obj in (self, self.picked, self.correct) if obj is not None]
+        """What carries a plot in the review: the question, the picked choices, the right ones missed."""
+        return [self, *self.picked, *self.missed]
 
 
-def snapshot(question: Question, choices: Sequence[Choice], picked: Choice) -> dict:
+def snapshot(question: Question, choices: Sequence[Choice], response: Response, credit: float) -> dict:
     """The JSON stored with an answer: the question and its choices in the order they were shown."""
+    picked = {choice.pk for choice in response.choices}
     return {
+        "kind": question.kind,
         "text": question.text,
         "explanation": question.explanation,
         "plot": question.plot or None,
+        "credit": credit,
         "choices": [
             {
                 "text": choice.text,
                 "feedback": choice.feedback,
                 "is_correct": choice.is_correct,
-                "picked": choice.pk == picked.pk,
+                "picked": choice.pk in picked,
                 "plot": choice.plot or None,
+                "credit_text": question.type.credit_text(choice, choices),
             }
             for choice in choices
         ],
@@ -73,6 +99,8 @@ def shown(answer: Answer, *, notes: NoteSection | None = None) -> ShownQuestion:
     return ShownQuestion(
         text=data["text"],
         explanation=data["explanation"],
+        kind=data.get("kind", DEFAULT_KIND),
+        credit=data.get("credit"),
         plot=data.get("plot"),
         choices=[ShownChoice(**choice) for choice in data["choices"]],
         notes=notes,

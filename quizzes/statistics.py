@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Sum
 
-from .models import Choice, Question
+from .models import Answer, Choice, Question
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,13 @@ class ChoiceStats:
 class QuestionStats:
     question: Question
     answers: int
-    correct: int
+    credit: float  # the answers' credits summed
     choices: list[ChoiceStats]
 
     @property
     def facility_percent(self) -> float | None:
-        """Moodle's facility index: the share of answers that were correct."""
-        return 100 * self.correct / self.answers if self.answers else None
+        """Moodle's facility index: the mean credit of the answers, in percent."""
+        return 100 * self.credit / self.answers if self.answers else None
 
 
 def question_stats(questions: list[Question]) -> list[QuestionStats]:
@@ -34,21 +34,30 @@ def question_stats(questions: list[Question]) -> list[QuestionStats]:
     by_question: dict[int, list[Choice]] = {question.pk: [] for question in questions}
     choices = (
         Choice.objects.filter(question__in=by_question)
-        .annotate(picks=Count("answers"), correct_picks=Count("answers", filter=Q(answers__is_correct=True)))
+        .annotate(picks=Count("answers"))
         .order_by("question", "order")
     )
     for choice in choices:
         by_question[choice.question_id].append(choice)
+    totals = {
+        row["question"]: row
+        for row in Answer.objects.filter(question__in=by_question)
+        .values("question")
+        .annotate(answers=Count("pk"), credit=Sum("credit"))
+    }
     stats = []
     for question in questions:
-        rows = by_question[question.pk]
-        total = sum(choice.picks for choice in rows)
+        total = totals.get(question.pk, {"answers": 0, "credit": 0.0})
+        answers = total["answers"]
         stats.append(
             QuestionStats(
                 question=question,
-                answers=total,
-                correct=sum(choice.correct_picks for choice in rows),
-                choices=[ChoiceStats(c, c.picks, 100 * c.picks / total if total else 0.0) for c in rows],
+                answers=answers,
+                credit=total["credit"] or 0.0,
+                choices=[
+                    ChoiceStats(c, c.picks, 100 * c.picks / answers if answers else 0.0)
+                    for c in by_question[question.pk]
+                ],
             )
         )
     return stats

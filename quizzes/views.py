@@ -22,6 +22,7 @@ from .charts import score_chart
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
 from .models import Attempt, Choice, Question, Quiz
+from .qtypes import ResponseError
 
 
 def visible_quizzes(request: HttpRequest):
@@ -68,7 +69,7 @@ def start_context(request: HttpRequest, quiz: Quiz) -> dict:
         "quiz": quiz,
         "question_count": quiz.questions.count(),
         "last": completed.order_by("-finished_at").first(),
-        "best": completed.order_by("-correct_count", "finished_at").first(),
+        "best": completed.order_by("-score", "finished_at").first(),
         "in_progress": in_progress,
         "in_progress_answered": in_progress.answers.count() if in_progress else 0,
         "may_export": may_export(request, quiz),
@@ -126,15 +127,14 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
 
     if request.method == "POST" and answer is not None and not request.htmx:
         return redirect("attempt-question", attempt.public_id, question.pk)  # already answered: show it
+    answer_options = [(attempt.choice_token(choice), choice) for choice in choices]
     if request.method == "POST" and answer is None:
-        by_token = {attempt.choice_token(choice): choice for choice in choices}
-        token = request.POST.get("choice", "")
-        if not token:
-            error, status = "Pick one of the choices before submitting.", 400
-        elif token not in by_token:
-            error, status = "That choice does not belong to this question.", 400
+        try:
+            response = question.type.read(request.POST, answer_options)
+        except ResponseError as problem:
+            error, status = str(problem), 400
         else:
-            answer, _ = grading.submit_answer(attempt=attempt, question=question, choice=by_token[token])
+            answer, _ = grading.submit_answer(attempt=attempt, question=question, response=response)
             answers[question.pk] = answer
         if not request.htmx and not error:
             return redirect("attempt-question", attempt.public_id, question.pk)
@@ -149,7 +149,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         "position": attempt.position_of(question.pk),
         "answered_count": len(answers),
         "choices": choices,
-        "answer_options": [(attempt.choice_token(choice), choice) for choice in choices],
+        "answer_options": answer_options,
         "answer": answer,
         "shown": seen,
         "next_url": next_question_url(attempt, set(answers)) if answer else "",

@@ -13,6 +13,7 @@ from flashcards import scheduling
 from flashcards.models import Card, Review, Schedule, State
 from quizzes import grading
 from quizzes.models import Quiz
+from quizzes.qtypes import Response
 
 from .makers import make_deck, make_user
 
@@ -150,7 +151,7 @@ def test_a_wrong_quiz_answer_makes_the_sections_cards_due_now() -> None:
     section_cards = Card.objects.filter(notes_section=question.notes_section)
     assert section_cards.count() >= 3
     wrong = question.choices.filter(is_correct=False).first()
-    answer, _ = grading.submit_answer(attempt=attempt, question=question, choice=wrong)
+    answer, _ = grading.submit_answer(attempt=attempt, question=question, response=Response((wrong,)))
     schedules = Schedule.objects.filter(user=user)
     assert set(schedules.values_list("card_id", flat=True)) == set(section_cards.values_list("pk", flat=True))
     assert all(s.due == answer.answered_at for s in schedules)
@@ -163,9 +164,13 @@ def test_right_answers_and_anonymous_learners_leave_schedules_alone() -> None:
     question = quiz.questions.get(order=5)
     user = make_user()
     attempt = grading.start_attempt(quiz=quiz, user=user)
-    grading.submit_answer(attempt=attempt, question=question, choice=question.choices.get(is_correct=True))
+    grading.submit_answer(
+        attempt=attempt, question=question, response=Response((question.choices.get(is_correct=True),))
+    )
     anonymous = grading.start_attempt(quiz=quiz, user=AnonymousUser())
     grading.submit_answer(
-        attempt=anonymous, question=question, choice=question.choices.filter(is_correct=False).first()
+        attempt=anonymous,
+        question=question,
+        response=Response((question.choices.filter(is_correct=False).first(),)),
     )
     assert not Schedule.objects.exists()

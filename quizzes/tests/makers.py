@@ -53,6 +53,7 @@ def question_admin_data(
     data = {
         "quiz": str(question.quiz_id),
         "order": str(question.order),
+        "kind": question.kind,
         "text": question.text,
         "explanation": question.explanation,
         "notes_section": str(question.notes_section_id or ""),
@@ -61,6 +62,7 @@ def question_admin_data(
         "choices-MIN_NUM_FORMS": "2",
         "choices-MAX_NUM_FORMS": "1000",
     }
+    data |= {name: "on" for name, value in question.options.items() if value is True}
     if question.plot:
         experiment = question.plot["experiment"]
         data["plot__experiment"] = experiment
@@ -73,6 +75,7 @@ def question_admin_data(
             f"choices-{i}-order": str(choice.order),
             f"choices-{i}-text": choice.text,
             f"choices-{i}-feedback": choice.feedback,
+            f"choices-{i}-weight": "" if choice.weight is None else str(choice.weight),
         }
         if correct:
             data[f"choices-{i}-is_correct"] = "on"

@@ -11,6 +11,7 @@ from django.db import connection
 
 from quizzes import grading
 from quizzes.models import Answer, Attempt
+from quizzes.qtypes import Response
 
 from .makers import make_quiz
 
@@ -65,17 +66,21 @@ def test_grading_counts_correct_answers_and_finishes_on_the_last() -> None:
     questions = list(quiz.questions.order_by("order"))
 
     answer, created = grading.submit_answer(
-        attempt=attempt, question=questions[0], choice=correct_choice(questions[0])
+        attempt=attempt, question=questions[0], response=Response((correct_choice(questions[0]),))
     )
     assert created
     assert answer.is_correct
-    grading.submit_answer(attempt=attempt, question=questions[1], choice=wrong_choice(questions[1]))
+    grading.submit_answer(
+        attempt=attempt, question=questions[1], response=Response((wrong_choice(questions[1]),))
+    )
     assert not attempt.is_finished
-    grading.submit_answer(attempt=attempt, question=questions[2], choice=correct_choice(questions[2]))
+    grading.submit_answer(
+        attempt=attempt, question=questions[2], response=Response((correct_choice(questions[2]),))
+    )
 
     attempt.refresh_from_db()
     assert attempt.is_finished
-    assert attempt.correct_count == 2
+    assert attempt.score == 2
     assert attempt.score_percent == 67
     assert attempt.passed is False  # pass mark 70%
     assert attempt.user == user
@@ -85,16 +90,18 @@ def test_a_second_answer_returns_the_stored_one_unchanged() -> None:
     quiz = make_quiz(questions=2)
     attempt = grading.start_attempt(quiz=quiz, user=AnonymousUser())
     question = quiz.questions.first()
-    first, _ = grading.submit_answer(attempt=attempt, question=question, choice=wrong_choice(question))
+    first, _ = grading.submit_answer(
+        attempt=attempt, question=question, response=Response((wrong_choice(question),))
+    )
     again, created = grading.submit_answer(
-        attempt=attempt, question=question, choice=correct_choice(question)
+        attempt=attempt, question=question, response=Response((correct_choice(question),))
     )
     assert created is False
     assert again.pk == first.pk
     assert again.is_correct is False
     assert Answer.objects.filter(attempt=attempt).count() == 1
     attempt.refresh_from_db()
-    assert attempt.correct_count == 0
+    assert attempt.score == 0
 
 
 def test_choice_of_another_question_is_rejected() -> None:
@@ -102,7 +109,7 @@ def test_choice_of_another_question_is_rejected() -> None:
     attempt = grading.start_attempt(quiz=quiz, user=AnonymousUser())
     first, second = quiz.questions.order_by("order")
     with pytest.raises(ValidationError, match="does not belong to this question"):
-        grading.submit_answer(attempt=attempt, question=first, choice=correct_choice(second))
+        grading.submit_answer(attempt=attempt, question=first, response=Response((correct_choice(second),)))
     assert not Answer.objects.exists()
 
 
@@ -110,7 +117,9 @@ def test_question_outside_the_attempt_is_rejected() -> None:
     attempt = grading.start_attempt(quiz=make_quiz(questions=1), user=AnonymousUser())
     stranger = make_quiz(questions=1).questions.get()
     with pytest.raises(ValidationError, match="not part of your attempt"):
-        grading.submit_answer(attempt=attempt, question=stranger, choice=correct_choice(stranger))
+        grading.submit_answer(
+            attempt=attempt, question=stranger, response=Response((correct_choice(stranger),))
+        )
 
 
 def test_grading_uses_the_choice_at_answer_time_not_later_edits() -> None:
@@ -118,7 +127,7 @@ def test_grading_uses_the_choice_at_answer_time_not_later_edits() -> None:
     attempt = grading.start_attempt(quiz=quiz, user=AnonymousUser())
     question = quiz.questions.get()
     choice = correct_choice(question)
-    grading.submit_answer(attempt=attempt, question=question, choice=choice)
+    grading.submit_answer(attempt=attempt, question=question, response=Response((choice,)))
     choice.is_correct = False
     choice.save()
     assert Answer.objects.get().is_correct is True
@@ -140,7 +149,9 @@ def submit_concurrently(attempt, question, choices) -> list:
     def submit(choice) -> None:
         barrier.wait()
         try:
-            results.append(grading.submit_answer(attempt=attempt, question=question, choice=choice))
+            results.append(
+                grading.submit_answer(attempt=attempt, question=question, response=Response((choice,)))
+            )
         finally:
             connection.close()
 
@@ -158,4 +169,4 @@ def assert_single_answer(attempt, results) -> None:
     assert len({answer.pk for answer, _ in results}) == 1
     assert Answer.objects.filter(attempt=attempt).count() == 1
     attempt.refresh_from_db()
-    assert attempt.correct_count == int(results[0][0].is_correct)
+    assert attempt.score == int(results[0][0].is_correct)

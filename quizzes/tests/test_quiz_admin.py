@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from quizzes import grading
 from quizzes.models import Question
+from quizzes.qtypes import Response
 
 from .makers import make_quiz
 
@@ -26,7 +27,9 @@ def answer(quiz, picks: list[int]) -> None:
     question = quiz.questions.get(order=1)
     for order in picks:
         attempt = grading.start_attempt(quiz=quiz, user=AnonymousUser())
-        grading.submit_answer(attempt=attempt, question=question, choice=question.choices.get(order=order))
+        grading.submit_answer(
+            attempt=attempt, question=question, response=Response((question.choices.get(order=order),))
+        )
 
 
 def test_item_analysis_counts_picks_and_facility(staff_client: Client) -> None:

@@ -38,12 +38,12 @@ def test_choice_validation_needs_exactly_one_correct() -> None:
     from django.core.exceptions import ValidationError
 
     make = lambda order, correct: Choice(order=order, text="x", is_correct=correct, feedback="f")  # noqa: E731
-    Question.validate_choices([make(1, True), make(2, False)])
+    Question().validate_choices([make(1, True), make(2, False)])
     for choices in ([make(1, True), make(2, True)], [make(1, False), make(2, False)], [make(1, True)]):
         with pytest.raises(ValidationError):
-            Question.validate_choices(choices)
+            Question().validate_choices(choices)
     with pytest.raises(ValidationError, match="share an order"):
-        Question.validate_choices([make(1, True), make(1, False)])
+        Question().validate_choices([make(1, True), make(1, False)])
 
 
 def test_admin_rejects_two_correct_choices_and_saves_nothing(staff_client: Client) -> None:

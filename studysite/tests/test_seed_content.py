@@ -53,7 +53,7 @@ def test_every_question_has_three_distractors_feedback_and_an_explanation() -> N
     assert questions.count() >= 15
     for question in questions:
         choices = list(question.choices.all())
-        Question.validate_choices(choices)
+        Question().validate_choices(choices)
         assert len(choices) == 4, question
         assert all(len(choice.feedback) > 40 for choice in choices), question
         assert len(question.explanation) > 100, question

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from quizzes import grading
 from quizzes.models import Quiz
+from quizzes.qtypes import Response
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.usefixtures("seed")
 def answer_all(attempt, *, correct: bool) -> None:
     for question in attempt.quiz.questions.order_by("order"):
         grading.submit_answer(
-            attempt=attempt, question=question, choice=question.choices.filter(is_correct=correct).first()
+            attempt=attempt,
+            question=question,
+            response=Response((question.choices.filter(is_correct=correct).first(),)),
         )
 
 

@@ -1,17 +1,18 @@
-// Keyboard-first answering: 1-9 picks a choice, Enter submits; after feedback, Enter follows "Next".
+// Keyboard-first answering: 1-9 picks a choice (or ticks and unticks it, where several may be
+// ticked), Enter submits; after feedback, Enter follows "Next".
 "use strict";
 
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-  if (event.target.closest("textarea, select, input:not([type=radio]), button, a")) return;
+  if (event.target.closest("textarea, select, input:not([type=radio], [type=checkbox]), button, a")) return;
   const form = document.querySelector("form[data-quiz-answer]");
   if (!form) return;
-  const radios = form.querySelectorAll("input[type=radio][name=choice]");
+  const inputs = form.querySelectorAll("input[name=choice]");
   if (/^[1-9]$/.test(event.key)) {
-    const radio = radios[Number(event.key) - 1];
-    if (radio) {
-      radio.checked = true;
-      radio.focus();
+    const input = inputs[Number(event.key) - 1];
+    if (input) {
+      input.checked = input.type === "checkbox" ? !input.checked : true;
+      input.focus();
       event.preventDefault();
     }
   } else if (event.key === "Enter" && form.querySelector("input[name=choice]:checked")) {

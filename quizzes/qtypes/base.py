@@ -1,0 +1,124 @@
+"""What every question type provides, as Moodle's question/type/<name>/ does for its types.
+
+A type validates its choices as an instructor saves them, reads a learner's response from the
+submitted form, grades it, and names the templates that draw its input and its review. Views,
+templates and exporters ask the question's type; none of them names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+    from django.http import QueryDict
+
+    from quizzes.models import Choice, Question
+
+
+@dataclass
+class ChoiceRow:
+    """A choice as a file gives it, before it is matched to a stored one."""
+
+    order: int
+    text: str
+    is_correct: bool
+    feedback: str
+    plot: object = None
+    weight: float | None = None
+
+
+@dataclass(frozen=True)
+class FileAnswers:
+    """A question's answers read from a file in its type's syntax, with the type's settings."""
+
+    choices: list[ChoiceRow]
+    options: dict = field(default_factory=dict)
+
+
+class FileError(Exception):
+    """Answers in a type's syntax that are still wrong: the message names what to fix."""
+
+
+class ResponseError(Exception):
+    """A response that cannot be graded (nothing picked, not a number): said to the learner, not stored."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a learner gave: the choices they picked."""
+
+    choices: tuple[Choice, ...]
+
+
+def full_credit(choice: Choice) -> float:
+    """A choice's credit as a fraction of the question: its weight, or all of it when correct."""
+    if choice.weight is not None:
+        return choice.weight / 100
+    return 1.0 if choice.is_correct else 0.0
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class QuestionType:
+    name: ClassVar[str]
+    label: ClassVar[str]
+    help: ClassVar[str]
+    input_template: ClassVar[str]
+    review_template: ClassVar[str] = "quizzes/qtypes/choices_review.html"
+    feedback_template: ClassVar[str] = "quizzes/qtypes/choices_feedback.html"
+    option_fields: ClassVar[dict[str, forms.Field]] = {}  # its settings, stored in Question.options
+
+    def validate(self, question: Question, choices: Sequence[Choice]) -> None:
+        """Raise ValidationError if the question, with these choices, could not be graded."""
+        orders = [choice.order for choice in choices]
+        if len(set(orders)) != len(orders):
+            raise ValidationError("Two choices of one question share an order.", code="duplicate_order")
+
+    def read(self, data: QueryDict, options: Sequence[tuple[str, Choice]]) -> Response:
+        """The response in a submitted form, given the (token, choice) pairs the form offered."""
+        raise NotImplementedError
+
+    def grade(self, question: Question, response: Response) -> float:
+        """The response's credit, from 0 (none) to 1 (full)."""
+        raise NotImplementedError
+
+    def credit_text(self, choice: Choice, choices: Sequence[Choice]) -> str:
+        """A choice's credit as the review states it; "" where right or wrong says it all."""
+        return ""
+
+    # Files. GIFT's answers go inside the question's { }; Moodle XML's go in its <question> element.
+    moodle_type: ClassVar[str]
+
+    def read_gift(self, body: str) -> FileAnswers | None:
+        """The answers of a GIFT { } block, if written in this type's syntax; FileError if wrongly so."""
+        raise NotImplementedError
+
+    def write_gift(self, question: Question, choices: Sequence[Choice]) -> list[str]:
+        """The lines inside the question's GIFT { }."""
+        raise NotImplementedError
+
+    def write_moodle_xml(self, node: ET.Element, question: Question, choices: Sequence[Choice]) -> None:
+        """This type's elements of a Moodle XML <question>, after the text and general feedback."""
+        raise NotImplementedError
+
+    def card_answer(self, choices: Sequence[Choice]) -> str:
+        """The answer as a person would read it on a card's back, in Markdown."""
+        right = [f"**{LETTERS[i]}. {choice.text}**" for i, choice in enumerate(choices) if choice.is_correct]
+        return "  \n".join(right)
+
+
+def picked_tokens(data: QueryDict, options: Sequence[tuple[str, Choice]]) -> list[Choice]:
+    """The offered choices whose tokens the form sent; ResponseError for a token offered nowhere."""
+    by_token = dict(options)
+    tokens = data.getlist("choice")
+    if any(token not in by_token for token in tokens):
+        raise ResponseError("That choice does not belong to this question.")
+    return [by_token[token] for token in dict.fromkeys(tokens)]

@@ -1,0 +1,301 @@
+"""Question types through the learner's pages: single choice, true/false and multiple response.
+
+Grading follows Moodle: a multiple-response question adds the weights of the ticked choices and floors
+the total at 0, or grades all or nothing; partial credit sums into the attempt's score.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from quizzes import importing
+from quizzes.exporting import export_gift, export_json, export_moodle_xml
+from quizzes.models import Answer, Attempt, Choice, Question, Quiz
+from quizzes.qtypes import TYPES
+from quizzes.statistics import question_stats
+
+from .makers import HTMX, question_url, start
+
+pytestmark = pytest.mark.django_db
+
+
+def multiple_response(*, weights: list[float | None], correct: list[bool], **options) -> Question:
+    quiz = Quiz.objects.create(title="Mitigations", slug="mitigations", shuffle_choices=False)
+    question = Question.objects.create(
+        quiz=quiz, order=1, kind="multiple", options=options, text="Which mitigate exploding gradients?"
+    )
+    for order, (weight, right) in enumerate(zip(weights, correct, strict=True), start=1):
+        Choice.objects.create(
+            question=question, order=order, text=f"Option {order}", is_correct=right, weight=weight,
+            feedback=f"About option {order}.",
+        )  # fmt: skip
+    return question
+
+
+def tokens(attempt: Attempt, question: Question, orders: list[int]) -> list[str]:
+    return [attempt.choice_token(question.choices.get(order=order)) for order in orders]
+
+
+def tick(client: Client, question: Question, orders: list[int], **headers) -> tuple[Attempt, object]:
+    attempt = start(client, question.quiz)
+    response = client.post(
+        question_url(attempt, question.pk), {"choice": tokens(attempt, question, orders)}, headers=headers
+    )
+    return attempt, response
+
+
+@pytest.mark.parametrize(
+    ("orders", "credit"),
+    [([1, 2], 1.0), ([1], 0.5), ([1, 3], 0.0), ([3], 0.0), ([1, 2, 3], 0.5), ([1, 2, 3, 4], 0.0)],
+)
+def test_multiple_response_adds_the_ticked_weights_and_floors_at_zero(orders, credit) -> None:
+    question = multiple_response(weights=[50, 50, -50, -100], correct=[True, True, False, False])
+    attempt, response = tick(Client(), question, orders)
+    assert response.status_code == 302
+    answer = Answer.objects.get(attempt=attempt)
+    assert answer.credit == pytest.approx(credit)
+    assert answer.is_correct == (credit == 1.0)
+    assert sorted(answer.picks.values_list("order", flat=True)) == orders
+    attempt.refresh_from_db()
+    assert attempt.score == pytest.approx(credit)
+
+
+def test_without_weights_the_right_choices_share_the_mark_and_wrong_ones_cost_as_much() -> None:
+    question = multiple_response(weights=[None] * 4, correct=[True, True, True, False])
+    for orders, credit in [([1], 1 / 3), ([1, 2, 3], 1.0), ([1, 2, 3, 4], 2 / 3), ([4], 0.0)]:
+        attempt, _ = tick(Client(), question, orders)
+        assert Answer.objects.get(attempt=attempt).credit == pytest.approx(credit), orders
+
+
+def test_all_or_nothing_gives_credit_only_for_exactly_the_right_choices() -> None:
+    question = multiple_response(weights=[None] * 3, correct=[True, True, False], all_or_nothing=True)
+    for orders, credit in [([1, 2], 1.0), ([1], 0.0), ([1, 2, 3], 0.0)]:
+        attempt, _ = tick(Client(), question, orders)
+        assert Answer.objects.get(attempt=attempt).credit == credit, orders
+
+
+def test_the_feedback_says_partly_right_and_names_each_ticked_choice() -> None:
+    question = multiple_response(weights=[50, 50, -50, -100], correct=[True, True, False, False])
+    _attempt, response = tick(Client(), question, [1, 3, 2], **HTMX)
+    html = response.content.decode()
+    assert "◐ Partly right: 50% of the mark" in html
+    assert "Why “Option 1” is right" in html
+    assert "Why “Option 3” is wrong" in html
+    assert "+50%" in html
+    assert "−50%" in html  # what ticking option 3 cost
+
+
+def test_the_results_show_each_questions_credit_and_the_partial_score() -> None:
+    question = multiple_response(weights=[50, 50, -50, -100], correct=[True, True, False, False])
+    client = Client()
+    attempt, _ = tick(client, question, [1])
+    page = client.get(f"/attempts/{attempt.public_id}/results/").content.decode()
+    assert "0.5 / 1" in page
+    assert "◐ Partly right: 50% of the mark" in page
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"), [([], "Tick at least one choice"), (["nope"], "does not belong")]
+)
+def test_a_response_that_cannot_be_graded_is_a_400_and_stores_nothing(posted, message) -> None:
+    question = multiple_response(weights=[None] * 2, correct=[True, False])
+    client = Client()
+    attempt = start(client, question.quiz)
+    response = client.post(question_url(attempt, question.pk), {"choice": posted}, headers=HTMX)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_single_choice_question_takes_one_pick_only() -> None:
+    quiz = Quiz.objects.create(title="One", slug="one")
+    question = Question.objects.create(quiz=quiz, order=1, text="Pick one")
+    for order in (1, 2):
+        Choice.objects.create(question=question, order=order, text=f"C{order}", is_correct=order == 1)
+    client = Client()
+    attempt = start(client, quiz)
+    response = client.post(question_url(attempt, question.pk), {"choice": tokens(attempt, question, [1, 2])})
+    assert response.status_code == 400
+    assert "Pick only one choice." in response.content.decode()
+
+
+def test_the_question_page_draws_checkboxes_for_multiple_response_and_hides_the_key() -> None:
+    question = multiple_response(weights=[50, 50, -50, -100], correct=[True, True, False, False])
+    client = Client()
+    attempt = start(client, question.quiz)
+    html = client.get(question_url(attempt, question.pk)).content.decode()
+    assert html.count('type="checkbox" name="choice"') == 4
+    assert "Tick every choice that is right." in html
+    for leak in ("weight", "is_correct", "%", "correct"):  # tokens are hex: digits prove nothing
+        assert leak not in html.split("<form", 1)[1].split("</form>")[0], leak
+
+
+@pytest.mark.parametrize(
+    ("kind", "texts", "weights", "correct", "message"),
+    [
+        ("truefalse", ["True", "Maybe"], [None, None], [True, False], '"True" and "False"'),
+        ("truefalse", ["True", "False"], [None, None], [True, True], "exactly one correct"),
+        ("multiple", ["a", "b"], [None, None], [False, False], "at least one choice correct"),
+        ("multiple", ["a", "b"], [60, None], [True, False], "every choice a weight, or none"),
+        ("multiple", ["a", "b", "c"], [60, 30, 0], [True, True, False], "add up to 90%, not 100%"),
+        ("multiple", ["a", "b"], [100, 10], [True, False], "a wrong one 0 or less"),
+        ("single", ["a", "b"], [100, None], [True, False], "leave every weight empty"),
+    ],
+)
+def test_each_type_refuses_choices_it_could_not_grade(kind, texts, weights, correct, message) -> None:
+    choices = [
+        Choice(order=n, text=text, weight=weight, is_correct=right)
+        for n, (text, weight, right) in enumerate(zip(texts, weights, correct, strict=True), start=1)
+    ]
+    with pytest.raises(ValidationError, match=message):
+        Question(kind=kind).validate_choices(choices)
+
+
+def test_true_false_is_graded_with_feedback_for_each_value() -> None:
+    quiz = Quiz.objects.create(title="TF", slug="tf", shuffle_choices=False)
+    question = Question.objects.create(
+        quiz=quiz, order=1, kind="truefalse", text="Is W_ax free of vanishing?"
+    )
+    Choice.objects.create(question=question, order=1, text="True", feedback="No: it is multiplied too.")
+    Choice.objects.create(question=question, order=2, text="False", is_correct=True, feedback="Right.")
+    client = Client()
+    attempt = start(client, quiz)
+    html = client.post(
+        question_url(attempt, question.pk), {"choice": tokens(attempt, question, [1])}, headers=HTMX
+    ).content.decode()
+    assert "✗ Not quite" in html
+    assert "No: it is multiplied too." in html
+    assert "Right." in html  # the correct value's feedback, under "Why the correct answer is right"
+
+
+def test_json_keeps_the_type_its_settings_and_weights_through_a_round_trip() -> None:
+    question = multiple_response(weights=[70, 30, -25], correct=[True, True, False], all_or_nothing=True)
+    exported = export_json(question.quiz)
+    Question.objects.all().delete()
+    importing.import_quiz(json.dumps(exported).encode(), fmt="json", quiz=question.quiz)
+    again = Question.objects.get()
+    assert again.kind == "multiple"
+    assert again.options == {"all_or_nothing": True}
+    assert list(again.choices.order_by("order").values_list("weight", flat=True)) == [70, 30, -25]
+    assert export_json(again.quiz) == exported
+
+
+def test_an_import_names_an_unknown_type_and_a_question_its_type_cannot_grade() -> None:
+    quiz = Quiz.objects.create(title="Q", slug="q")
+    data = export_json(quiz) | {
+        "questions": [
+            {"text": "A", "kind": "essay", "choices": []},
+            {"text": "B", "kind": "multiple", "choices": [{"text": "x"}, {"text": "y"}]},
+        ]
+    }
+    with pytest.raises(importing.ImportRejected) as rejected:
+        importing.import_quiz(json.dumps(data).encode(), fmt="json", quiz=quiz)
+    problems = " ".join(rejected.value.problems)
+    assert (
+        "question 1, field kind: essay is not a question type; the types are truefalse, multiple" in problems
+    )
+    assert "question 2, field choices: Mark at least one choice correct." in problems
+    assert not Question.objects.exists()
+
+
+def test_item_analysis_counts_every_tick_and_its_facility_is_the_mean_credit() -> None:
+    question = multiple_response(weights=[50, 50, -50, -100], correct=[True, True, False, False])
+    for orders in ([1, 2], [1], [3]):
+        tick(Client(), question, orders)
+    (stats,) = question_stats([question])
+    assert stats.answers == 3
+    assert stats.facility_percent == pytest.approx(50)  # (1 + 0.5 + 0) / 3
+    assert [c.picks for c in stats.choices] == [2, 1, 1, 0]
+
+
+def test_every_registered_type_names_templates_that_exist() -> None:
+    from django.template.loader import get_template
+
+    for kind in TYPES.values():
+        for name in (kind.input_template, kind.review_template, kind.feedback_template):
+            get_template(name)
+
+
+MIXED_GIFT = """// Types as Moodle's GIFT documentation writes them.
+$CATEGORY: $course$/RNN
+
+::TF1::The input weights' gradient escapes vanishing.
+{F#No: it carries the same product.#Right: the same product.}
+
+::TF2::[markdown]Clipping keeps the gradient's direction.{TRUE}
+
+::MR1::Which mitigate exploding gradients?{
+  ~%50%Norm clipping#Bounds every step.
+  ~%50%An LSTM's cell path#Its forget gate sets the product.
+  ~%-100%A larger learning rate#Makes each step larger still.
+  #### Clipping bounds the step; gating changes the product.
+}
+
+::SC1::Which algorithm computes RNN gradients?{=BPTT#Right. ~RTRL#Also exact, but costly.}
+"""
+
+
+def test_gift_reads_true_false_weighted_multiple_response_and_single_choice() -> None:
+    quiz = Quiz.objects.create(title="Mixed", slug="mixed", shuffle_choices=False)
+    importing.import_quiz(MIXED_GIFT.encode(), fmt="gift", quiz=quiz)
+    tf1, tf2, mr1, sc1 = quiz.questions.order_by("order")
+    assert [q.kind for q in (tf1, tf2, mr1, sc1)] == ["truefalse", "truefalse", "multiple", "single"]
+    true, false = tf1.choices.order_by("order")
+    assert (true.text, true.is_correct, true.feedback) == ("True", False, "No: it carries the same product.")
+    assert (false.text, false.is_correct, false.feedback) == ("False", True, "Right: the same product.")
+    assert tf2.choices.get(is_correct=True).text == "True"
+    weights = list(mr1.choices.order_by("order").values_list("weight", "is_correct"))
+    assert weights == [(50, True), (50, True), (-100, False)]
+    assert mr1.explanation == "Clipping bounds the step; gating changes the product."
+    assert sc1.choices.get(is_correct=True).feedback == "Right."
+
+
+def test_gift_round_trips_every_type_byte_for_byte() -> None:
+    source = Quiz.objects.create(title="Mixed", slug="mixed", shuffle_choices=False)
+    importing.import_quiz(MIXED_GIFT.encode(), fmt="gift", quiz=source)
+    first = export_gift(source)
+    copy = Quiz.objects.create(title="Mixed", slug="copy", shuffle_choices=False)
+    importing.import_quiz(first.encode(), fmt="gift", quiz=copy)
+    assert export_gift(copy) == first
+    assert "\tFALSE#No\\: it carries the same product.#Right\\: the same product.\n" in first
+    assert "~%50%Norm clipping#Bounds every step." in first
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("::X::Q{~%50%a ~b}", "give every answer a %weight%, or none"),
+        ("::X::Q{T#a#b#c}", "at most two feedbacks"),
+        ("::X::Q{text =a ~b}", "text before the first answer"),
+        ("::X::Q{~%50%a ~%30%b ~%-20%c}", "add up to 80%, not 100%"),
+    ],
+)
+def test_gift_names_the_question_and_what_is_wrong_with_its_answers(block, message) -> None:
+    quiz = Quiz.objects.create(title="Bad", slug="bad")
+    with pytest.raises(importing.ImportRejected) as rejected:
+        importing.import_quiz(block.encode(), fmt="gift", quiz=quiz)
+    problems = " ".join(rejected.value.problems)
+    assert 'line 1, question "X"' in problems
+    assert message in problems
+
+
+def test_moodle_xml_writes_each_type_as_moodle_names_it() -> None:
+    quiz = Quiz.objects.create(title="Mixed", slug="mixed", shuffle_choices=False)
+    importing.import_quiz(MIXED_GIFT.encode(), fmt="gift", quiz=quiz)
+    root = ET.fromstring(export_moodle_xml(quiz))
+    questions = [q for q in root.findall("question") if q.get("type") != "category"]
+    assert [q.get("type") for q in questions] == ["truefalse", "truefalse", "multichoice", "multichoice"]
+    tf = questions[0]
+    assert [(a.findtext("text"), a.get("fraction")) for a in tf.findall("answer")] == [
+        ("true", "0"),
+        ("false", "100"),
+    ]
+    multiple = questions[2]
+    assert multiple.findtext("single") == "false"
+    assert [a.get("fraction") for a in multiple.findall("answer")] == ["50", "50", "-100"]
+    assert questions[3].findtext("single") == "true"
