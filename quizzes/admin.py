@@ -16,7 +16,7 @@ from .models import Answer, Attempt, Choice, Question, Quiz
 from .qtypes import KIND_CHOICES, TYPES
 from .statistics import question_stats
 
-OPTION_FIELDS = [name for kind in TYPES.values() for name in kind.option_fields]
+OPTION_FIELDS = list(dict.fromkeys(name for kind in TYPES.values() for name in kind.option_fields))
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -39,7 +39,7 @@ class ChoiceInline(admin.StackedInline):
     formset = ChoiceInlineFormSet
     extra = 0
     min_num = 2
-    fields = ["order", "text", "is_correct", "weight", "feedback", "plot"]
+    fields = ["order", "text", "is_correct", "weight", "tolerance", "feedback", "plot"]
 
 
 class QuestionInline(admin.StackedInline):

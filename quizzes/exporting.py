@@ -52,6 +52,7 @@ def export_json(quiz: Quiz) -> dict:
                         "text": c.text,
                         "is_correct": c.is_correct,
                         "weight": c.weight,
+                        "tolerance": c.tolerance,
                         "feedback": c.feedback,
                         "plot": c.plot,
                     }

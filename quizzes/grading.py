@@ -57,22 +57,23 @@ def submit_answer(*, attempt: Attempt, question: Question, response: Response) -
     existing = Answer.objects.filter(attempt=attempt, question=question).first()
     if existing is not None:
         return existing, False
-    credit = question.type.grade(question, response)
+    graded = question.type.grade(question, response)
     # The checks above are the whole validation: full_clean() would only re-query rows already loaded.
     answer = Answer(
         attempt=attempt,
         question=question,
-        credit=credit,
-        is_correct=credit >= FULL_CREDIT,
-        shown=snapshot(question, attempt.ordered_choices(question), response, credit),
+        credit=graded.credit,
+        is_correct=graded.credit >= FULL_CREDIT,
+        response_text=response.text,
+        shown=snapshot(question, attempt.ordered_choices(question), response, graded),
     )
     try:
         with transaction.atomic():
             answer.save()
     except IntegrityError:
         return Answer.objects.get(attempt=attempt, question=question), False
-    answer.picks.set(response.choices)
-    Attempt.objects.filter(pk=attempt.pk).update(score=F("score") + credit)
+    answer.picks.set(graded.picks)
+    Attempt.objects.filter(pk=attempt.pk).update(score=F("score") + graded.credit)
     answer_recorded.send(sender=Answer, answer=answer)
     if attempt.answers.count() == attempt.question_count:
         Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=answer.answered_at)

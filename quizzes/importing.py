@@ -102,6 +102,7 @@ def parse_json(text: str) -> ParsedQuiz:
                     choice.text("feedback"),
                     choice.get("plot", dict),
                     choice.get("weight", float),
+                    choice.get("tolerance", float),
                 )
             )
         if record.valid and "choices" not in record.data:
@@ -274,13 +275,13 @@ def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list
             plan.new_choices.append(choice)
         else:
             plan.changed_choices.append(choice)
-        choice.text, choice.is_correct, choice.feedback, choice.plot, choice.weight = (
+        choice.text, choice.is_correct, choice.feedback, choice.plot = (
             data.text,
             data.is_correct,
             data.feedback,
             data.plot or None,
-            data.weight,
         )
+        choice.weight, choice.tolerance = data.weight, data.tolerance
         choice.render()
         plan.problems += validation_problems(choice, f"{row.where}, choice {number}", exclude=["question"])
     plan.dropped_choice_ids += [choice.pk for choice in by_order.values()]
@@ -316,7 +317,7 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     Choice.objects.filter(pk__in=plan.dropped_choice_ids).delete()
     Choice.objects.bulk_update(
         plan.changed_choices,
-        ["text", "is_correct", "weight", "feedback", "plot", *Choice.rendered_fields],
+        ["text", "is_correct", "weight", "tolerance", "feedback", "plot", *Choice.rendered_fields],
         batch_size=500,
     )
     Choice.objects.bulk_create(plan.new_choices, batch_size=500)
@@ -329,7 +330,8 @@ def question_problems(row: QuestionRow) -> list[str]:
     if row.kind not in TYPES:  # the kind field's own validator names the types
         return problems
     choices = [
-        Choice(order=c.order, text=c.text, is_correct=c.is_correct, weight=c.weight) for c in row.choices
+        Choice(order=c.order, text=c.text, is_correct=c.is_correct, weight=c.weight, tolerance=c.tolerance)
+        for c in row.choices
     ]
     try:
         Question(kind=row.kind, options=row.options).validate_choices(choices)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -132,11 +132,20 @@ class Choice(RenderedMarkdownModel):
     order = models.PositiveIntegerField()
     text = models.TextField(validators=markdown_validators(2_000), help_text="Markdown with LaTeX.")
     is_correct = models.BooleanField(default=False)
+    tolerance = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Numerical only: how far from this value a response may be and still match it (±).",
+    )
     weight = models.FloatField(
         null=True,
         blank=True,
         validators=[MinValueValidator(-100), MaxValueValidator(100)],
-        help_text="Multiple response only: the credit, in %, that ticking it earns (negative: costs).",
+        help_text=(
+            "The credit, in %, it earns: multiple response (negative costs), or a partly right numerical or "
+            "short answer. Empty: 100% if correct, else 0."
+        ),
     )
     feedback = models.TextField(
         blank=True,
@@ -302,6 +311,9 @@ class Answer(models.Model):
         default=0, help_text="From 0 to 1, graded when answered, so later edits do not rewrite history."
     )
     is_correct = models.BooleanField(help_text="Full credit.")
+    response_text = models.TextField(
+        blank=True, validators=[MaxLengthValidator(500)], help_text="What the learner typed, for typed types."
+    )
     shown = models.JSONField(
         default=dict,
         help_text="The question and its choices as the learner saw them (quizzes.snapshots).",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from studysite.models import NoteSection
 
 from .models import Answer, Choice, Question
-from .qtypes import DEFAULT_KIND, TYPES, QuestionType, Response
+from .qtypes import DEFAULT_KIND, TYPES, Graded, QuestionType, Response
 
 
 @dataclass
@@ -34,6 +34,8 @@ class ShownQuestion:
     choices: list[ShownChoice]
     kind: str = DEFAULT_KIND
     credit: float | None = None  # None for answers recorded before partial credit: read their verdict
+    response: str = ""  # what the learner typed, for the types they type into
+    no_match_feedback: str = ""  # what a typed response matching no answer is told
     plot: dict | None = None
     rendered_plot: object = None
     notes: NoteSection | None = None  # the question's notes section today, while the question exists
@@ -70,15 +72,17 @@ class ShownQuestion:
         return [self, *self.picked, *self.missed]
 
 
-def snapshot(question: Question, choices: Sequence[Choice], response: Response, credit: float) -> dict:
+def snapshot(question: Question, choices: Sequence[Choice], response: Response, graded: Graded) -> dict:
     """The JSON stored with an answer: the question and its choices in the order they were shown."""
-    picked = {choice.pk for choice in response.choices}
+    picked = {choice.pk for choice in graded.picks}
     return {
         "kind": question.kind,
         "text": question.text,
         "explanation": question.explanation,
         "plot": question.plot or None,
-        "credit": credit,
+        "credit": graded.credit,
+        "response": response.text,
+        "no_match_feedback": question.options.get("no_match_feedback", "") if not picked else "",
         "choices": [
             {
                 "text": choice.text,
@@ -101,6 +105,8 @@ def shown(answer: Answer, *, notes: NoteSection | None = None) -> ShownQuestion:
         explanation=data["explanation"],
         kind=data.get("kind", DEFAULT_KIND),
         credit=data.get("credit"),
+        response=data.get("response", ""),
+        no_match_feedback=data.get("no_match_feedback", ""),
         plot=data.get("plot"),
         choices=[ShownChoice(**choice) for choice in data["choices"]],
         notes=notes,

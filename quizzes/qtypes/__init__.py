@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from .base import ChoiceRow, FileAnswers, FileError, QuestionType, Response, ResponseError
+from .base import ChoiceRow, FileAnswers, FileError, Graded, QuestionType, Response, ResponseError
 from .multiple import MultipleResponse
+from .numerical import Numerical
+from .shortanswer import ShortAnswer
 from .single import SingleChoice
 from .truefalse import TrueFalse
 
 # In the order GIFT's syntax is claimed: the most particular first, single choice (= and ~) last.
 TYPES: dict[str, QuestionType] = {
-    kind.name: kind for kind in (TrueFalse(), MultipleResponse(), SingleChoice())
+    kind.name: kind for kind in (TrueFalse(), Numerical(), MultipleResponse(), ShortAnswer(), SingleChoice())
 }
 KIND_CHOICES = [(kind.name, kind.label) for kind in TYPES.values()]
 DEFAULT_KIND = SingleChoice.name
@@ -50,6 +52,7 @@ __all__ = [
     "ChoiceRow",
     "FileAnswers",
     "FileError",
+    "Graded",
     "QuestionType",
     "Response",
     "ResponseError",

@@ -32,6 +32,7 @@ class ChoiceRow:
     feedback: str
     plot: object = None
     weight: float | None = None
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,18 @@ class ResponseError(Exception):
 
 @dataclass(frozen=True)
 class Response:
-    """What a learner gave: the choices they picked."""
+    """What a learner gave: the choices they picked, or what they typed."""
 
-    choices: tuple[Choice, ...]
+    choices: tuple[Choice, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A response's credit (0 to 1) and the choices it counts as: those picked, or the answer typed."""
+
+    credit: float
+    picks: tuple[Choice, ...]
 
 
 def full_credit(choice: Choice) -> float:
@@ -86,8 +96,8 @@ class QuestionType:
         """The response in a submitted form, given the (token, choice) pairs the form offered."""
         raise NotImplementedError
 
-    def grade(self, question: Question, response: Response) -> float:
-        """The response's credit, from 0 (none) to 1 (full)."""
+    def grade(self, question: Question, response: Response) -> Graded:
+        """The response's credit, from 0 (none) to 1 (full), and the choices it counts as."""
         raise NotImplementedError
 
     def credit_text(self, choice: Choice, choices: Sequence[Choice]) -> str:

@@ -18,7 +18,16 @@ from django.core.exceptions import ValidationError
 from quizzes.gift import gift_escape
 from quizzes.moodle_xml import answer_element
 
-from .base import ChoiceRow, FileAnswers, FileError, QuestionType, Response, ResponseError, picked_tokens
+from .base import (
+    ChoiceRow,
+    FileAnswers,
+    FileError,
+    Graded,
+    QuestionType,
+    Response,
+    ResponseError,
+    picked_tokens,
+)
 from .single import WEIGHTED, answer_and_feedback, gift_answers
 
 ALL_OR_NOTHING = "all_or_nothing"
@@ -79,13 +88,13 @@ class MultipleResponse(QuestionType):
             raise ResponseError("Tick at least one choice before submitting.")
         return Response(tuple(picked))
 
-    def grade(self, question, response) -> float:
+    def grade(self, question, response):
         choices = list(question.choices.all())
         if question.options.get(ALL_OR_NOTHING):
             right = {choice.pk for choice in choices if choice.is_correct}
-            return 1.0 if {choice.pk for choice in response.choices} == right else 0.0
+            return Graded(float({choice.pk for choice in response.choices} == right), response.choices)
         total = sum(weight_of(choice, choices) for choice in response.choices)
-        return min(1.0, max(0.0, total / 100))
+        return Graded(min(1.0, max(0.0, total / 100)), response.choices)
 
     def credit_text(self, choice, choices) -> str:
         return f"{weight_of(choice, choices):+.4g}%".replace("-", "−")
@@ -96,7 +105,7 @@ class MultipleResponse(QuestionType):
         """``~%50%right#feedback ~%-50%wrong#feedback``: every answer weighted, in percent."""
         pieces = gift_answers(body)
         weights = [WEIGHTED.match(text) for _, text in pieces]
-        if not pieces or not any(weights):
+        if not pieces or not any(weights) or all(mark == "=" for mark, _ in pieces):  # = alone: short answer
             return None
         if not all(weights):
             raise FileError("give every answer a %weight%, or none")

@@ -10,7 +10,16 @@ from django.core.exceptions import ValidationError
 from quizzes.gift import formatted, gift_escape, gift_split
 from quizzes.moodle_xml import answer_element
 
-from .base import ChoiceRow, FileAnswers, FileError, QuestionType, Response, ResponseError, picked_tokens
+from .base import (
+    ChoiceRow,
+    FileAnswers,
+    FileError,
+    Graded,
+    QuestionType,
+    Response,
+    ResponseError,
+    picked_tokens,
+)
 
 WEIGHTED = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")  # GIFT's ~%50%answer
 
@@ -45,8 +54,8 @@ class SingleChoice(QuestionType):
             raise ResponseError("Pick only one choice.")
         return Response(tuple(picked))
 
-    def grade(self, question, response) -> float:
-        return 1.0 if response.choices[0].is_correct else 0.0
+    def grade(self, question, response):
+        return Graded(1.0 if response.choices[0].is_correct else 0.0, response.choices)
 
     moodle_type = "multichoice"
 
@@ -54,6 +63,8 @@ class SingleChoice(QuestionType):
         """``=right#feedback ~wrong#feedback``, one answer right and none weighted."""
         pieces = gift_answers(body)
         if not pieces or any(WEIGHTED.match(text) for _, text in pieces):
+            return None
+        if all(mark == "=" for mark, _ in pieces):  # only right answers: Moodle reads a short answer
             return None
         rows = []
         for order, (mark, text) in enumerate(pieces, start=1):

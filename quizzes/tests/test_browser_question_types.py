@@ -69,3 +69,50 @@ def test_tick_several_without_javascript_and_get_partial_credit(browser: Browser
     expect(page.get_by_role("heading", name=re.compile("Why “Weight decay” is wrong"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Why “LSTM” is right"))).to_be_visible()
     context.close()
+
+
+@pytest.fixture
+def typed_quiz() -> Quiz:
+    quiz = Quiz.objects.create(title="Typed", slug="typed")
+    numerical = Question.objects.create(
+        quiz=quiz, order=1, kind="numerical", text="With ρ = 0.9, what fraction is left after 100 steps?",
+        options={"no_match_feedback": "Multiply by 0.9 a hundred times."},
+    )  # fmt: skip
+    Choice.objects.create(question=numerical, order=1, text="2.656e-5", tolerance=2.66e-7, is_correct=True)
+    short = Question.objects.create(
+        quiz=quiz, order=2, kind="shortanswer", text="The algorithm for RNN gradients?"
+    )
+    Choice.objects.create(question=short, order=1, text="BPTT", is_correct=True, feedback="Yes.")
+    return quiz
+
+
+def test_type_answers_and_press_enter(page: Page, live_server, typed_quiz: Quiz) -> None:
+    page.goto(f"{live_server.url}/quizzes/typed/")
+    page.get_by_role("button", name="Start the quiz").click()
+    box = page.get_by_label("Your answer")
+    box.fill("two")
+    box.press("Enter")
+    expect(page.locator("#answer-error")).to_contain_text("“two” is not a number")
+    page.get_by_label("Your answer").fill("2.66×10^-5")
+    page.get_by_label("Your answer").press("Enter")
+    expect(page.locator(".feedback .verdict")).to_have_text("✓ Correct")
+    expect(page.locator("[data-quiz-next]")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.get_by_label("Your answer").fill("RTRL")
+    page.get_by_label("Your answer").press("Enter")
+    expect(page.locator(".feedback .verdict")).to_have_text("✗ Not quite")
+    expect(page.locator(".feedback")).to_contain_text("Accepted answers:")
+    page.locator("[data-quiz-next]").click()
+    expect(page.locator("#score")).to_contain_text("1 / 2")
+
+
+def test_type_an_answer_without_javascript(browser: Browser, live_server, typed_quiz: Quiz) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/quizzes/typed/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_label("Your answer").fill("1e-5")
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator(".feedback .verdict")).to_have_text("✗ Not quite")
+    expect(page.locator(".feedback")).to_contain_text("Multiply by 0.9 a hundred times.")
+    context.close()

@@ -197,7 +197,7 @@ def test_an_import_names_an_unknown_type_and_a_question_its_type_cannot_grade() 
         importing.import_quiz(json.dumps(data).encode(), fmt="json", quiz=quiz)
     problems = " ".join(rejected.value.problems)
     assert (
-        "question 1, field kind: essay is not a question type; the types are truefalse, multiple" in problems
+        "question 1, field kind: essay is not a question type; the types are truefalse, numerical" in problems
     )
     assert "question 2, field choices: Mark at least one choice correct." in problems
     assert not Question.objects.exists()
@@ -299,3 +299,125 @@ def test_moodle_xml_writes_each_type_as_moodle_names_it() -> None:
     assert multiple.findtext("single") == "false"
     assert [a.get("fraction") for a in multiple.findall("answer")] == ["50", "50", "-100"]
     assert questions[3].findtext("single") == "true"
+
+
+def typed_question(kind: str, answers: list[tuple[str, float | None, float | None]], **options) -> Question:
+    """A numerical or short-answer question; each answer is (text, weight, tolerance)."""
+    quiz = Quiz.objects.create(title=kind, slug=kind.lower())
+    question = Question.objects.create(
+        quiz=quiz,
+        order=1,
+        kind=kind,
+        text="What is left?",
+        options={"no_match_feedback": "Work it out.", **options},
+    )
+    for order, (text, weight, tolerance) in enumerate(answers, start=1):
+        Choice.objects.create(
+            question=question, order=order, text=text, weight=weight, tolerance=tolerance,
+            is_correct=weight is None, feedback=f"About {text}.",
+        )  # fmt: skip
+    return question
+
+
+def type_in(question: Question, text: str) -> tuple[Answer | None, object]:
+    client = Client()
+    attempt = start(client, question.quiz)
+    response = client.post(question_url(attempt, question.pk), {"response": text}, headers=HTMX)
+    return Answer.objects.filter(attempt=attempt).first(), response
+
+
+@pytest.mark.parametrize(
+    ("typed", "credit"),
+    [
+        ("2.66e-5", 1.0), ("2.66E-5", 1.0), ("0.0000266", 1.0), ("2.66×10^-5", 1.0), ("2.66·10⁻⁵", 1.0),
+        ("+2.65e-5", 1.0), ("2.7e-5", 0.5), ("−2.66e-5", 0.0), ("1e-5", 0.0),
+    ],
+)  # fmt: skip
+def test_numerical_accepts_every_way_of_writing_a_number_within_each_tolerance(typed, credit) -> None:
+    question = typed_question("numerical", [("2.656e-5", None, 2.66e-7), ("2.656e-5", 50, 1e-6)])
+    answer, response = type_in(question, typed)
+    assert response.status_code == 200
+    assert answer.credit == credit
+    assert answer.response_text == typed
+
+
+@pytest.mark.parametrize("typed", ["about 3", "3 apples", "1/2"])
+def test_a_numerical_response_that_is_not_a_number_is_said_so_and_not_graded(typed) -> None:
+    question = typed_question("numerical", [("3", None, 0.5)])
+    answer, response = type_in(question, typed)
+    assert response.status_code == 400
+    assert f"“{typed}” is not a number" in response.content.decode()
+    assert answer is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "credit", "options"),
+    [
+        ("BPTT", 1.0, {}), ("  bptt ", 1.0, {}), ("backpropagation   through time", 1.0, {}),
+        ("truncated BPTT", 0.0, {}), ("BPT", 0.0, {}), ("backprop", 0.5, {}), ("backpropagation", 0.5, {}),
+        ("bptt", 0.0, {"case_sensitive": True}), ("BPTT", 1.0, {"case_sensitive": True}),
+        ("re\u0301sume\u0301", 1.0, {}), ("resume", 0.0, {}), ("resume", 1.0, {"accent_insensitive": True}),
+    ],
+)  # fmt: skip
+def test_short_answer_matches_whole_normalised_responses_with_wildcards(typed, credit, options) -> None:
+    answers = [("BPTT", None, None), ("backpropagation through time", None, None), ("backprop*", 50, None)]
+    question = typed_question("shortanswer", [*answers, ("résumé", None, None)], **options)
+    answer, _ = type_in(question, typed)
+    assert answer.credit == credit
+
+
+def test_a_typed_response_matching_nothing_gets_the_no_match_feedback_and_the_answers() -> None:
+    question = typed_question("shortanswer", [("BPTT", None, None)])
+    _answer, response = type_in(question, "RTRL")
+    html = response.content.decode()
+    assert "✗ Not quite" in html
+    assert "Work it out." in html
+    assert "Accepted answers:" in html
+    assert "BPTT" in html
+
+
+def test_typed_types_refuse_answers_they_could_not_grade() -> None:
+    with pytest.raises(ValidationError, match="not a number"):
+        Question(kind="numerical").validate_choices([Choice(order=1, text="three", is_correct=True)])
+    with pytest.raises(ValidationError, match="at least one answer full credit"):
+        Question(kind="shortanswer").validate_choices([Choice(order=1, text="BPTT", weight=50)])
+    with pytest.raises(ValidationError, match="besides"):
+        Question(kind="shortanswer").validate_choices([Choice(order=1, text="**", is_correct=True)])
+
+
+TYPED_GIFT = """::N1::With ρ = 0.9, what fraction is left after 100 steps?{#2.656e-5:2.66e-7}
+
+::N2::A number from 1 to 5.{#1..5}
+
+::N3::What year?{#=1822:0#Right. =%50%1822:2#Close.}
+
+::S1::The algorithm that computes RNN gradients.{=BPTT =backpropagation through time =%50%backprop*#Nearly.}
+"""
+
+
+def test_gift_reads_numerical_tolerances_ranges_credits_and_short_answers() -> None:
+    quiz = Quiz.objects.create(title="Typed", slug="typed")
+    importing.import_quiz(TYPED_GIFT.encode(), fmt="gift", quiz=quiz)
+    n1, n2, n3, s1 = quiz.questions.order_by("order")
+    assert [q.kind for q in (n1, n2, n3, s1)] == ["numerical"] * 3 + ["shortanswer"]
+    assert list(n1.choices.values_list("text", "tolerance", "is_correct")) == [("2.656e-5", 2.66e-7, True)]
+    assert list(n2.choices.values_list("text", "tolerance")) == [("3", 2.0)]
+    assert list(n3.choices.order_by("order").values_list("text", "tolerance", "weight", "feedback")) == [
+        ("1822", 0.0, None, "Right."),
+        ("1822", 2.0, 50.0, "Close."),
+    ]
+    assert list(s1.choices.order_by("order").values_list("text", "weight")) == [
+        ("BPTT", None), ("backpropagation through time", None), ("backprop*", 50.0)
+    ]  # fmt: skip
+    again = Quiz.objects.create(title="Typed", slug="again")
+    importing.import_quiz(export_gift(quiz).encode(), fmt="gift", quiz=again)
+    assert export_gift(again) == export_gift(quiz)
+
+
+def test_item_analysis_lists_the_commonest_wrong_typed_responses() -> None:
+    question = typed_question("shortanswer", [("BPTT", None, None)])
+    for typed in ("RTRL", "rtrl", "RTRL", "BPTT", "finite differences"):
+        type_in(question, typed)
+    (stats,) = question_stats([question])
+    assert stats.wrong_responses == [("RTRL", 2), ("finite differences", 1), ("rtrl", 1)]
+    assert stats.facility_percent == pytest.approx(20)

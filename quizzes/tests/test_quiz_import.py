@@ -89,7 +89,10 @@ def test_gift_round_trip_keeps_texts_choices_and_feedback_and_reimport_updates()
             "::Q1:: What? {~a ~b}",
             'line 1, question "Q1", field choices: A single-answer question needs exactly one correct',
         ),
-        ("::Q1:: What? {=a =b}", "exactly one correct choice; 2 are marked correct"),
+        (
+            "::Q1:: What? {=a =b ~c}",
+            "exactly one correct choice; 2 are marked correct",
+        ),  # {=a =b}: short answer
         ("::Q1:: What? {}", 'line 1, question "Q1": no answers'),
         ("::Q1:: Fine {=a ~b}\n\n::Q2:: Broken {=a", 'line 3, question "Q2": unbalanced braces'),
     ],
