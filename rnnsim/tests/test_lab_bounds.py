@@ -27,13 +27,13 @@ def lab(**params) -> str:
     )
 
 
-@override_settings(LAB_RENDERS_PER_CLIENT="2/m")
+@override_settings(LAB_RENDERS_PER_CLIENT="2/h")  # windows align to the clock: a minute's could end mid-test
 def test_uncached_renders_are_rate_limited_per_client_with_a_message_in_place(client: Client) -> None:
     assert client.get(lab(seed=1)).status_code == 200
     assert client.get(lab(seed=2)).status_code == 200
     response = client.get(lab(seed=3), headers=HTMX)
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 60
+    assert 0 < int(response["Retry-After"]) <= 3600
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="lab-result"')
     assert "many new simulations" in html
