@@ -39,7 +39,7 @@ class ChoiceInline(admin.StackedInline):
     formset = ChoiceInlineFormSet
     extra = 0
     min_num = 2
-    fields = ["order", "text", "is_correct", "weight", "tolerance", "feedback", "plot"]
+    fields = ["order", "text", "match_text", "is_correct", "weight", "tolerance", "feedback", "plot"]
 
 
 class QuestionInline(admin.StackedInline):

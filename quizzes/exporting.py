@@ -53,6 +53,7 @@ def export_json(quiz: Quiz) -> dict:
                         "is_correct": c.is_correct,
                         "weight": c.weight,
                         "tolerance": c.tolerance,
+                        "match_text": c.match_text,
                         "feedback": c.feedback,
                         "plot": c.plot,
                     }

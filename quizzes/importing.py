@@ -103,6 +103,7 @@ def parse_json(text: str) -> ParsedQuiz:
                     choice.get("plot", dict),
                     choice.get("weight", float),
                     choice.get("tolerance", float),
+                    choice.text("match_text"),
                 )
             )
         if record.valid and "choices" not in record.data:
@@ -281,7 +282,7 @@ def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list
             data.feedback,
             data.plot or None,
         )
-        choice.weight, choice.tolerance = data.weight, data.tolerance
+        choice.weight, choice.tolerance, choice.match_text = data.weight, data.tolerance, data.match_text
         choice.render()
         plan.problems += validation_problems(choice, f"{row.where}, choice {number}", exclude=["question"])
     plan.dropped_choice_ids += [choice.pk for choice in by_order.values()]
@@ -317,7 +318,16 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     Choice.objects.filter(pk__in=plan.dropped_choice_ids).delete()
     Choice.objects.bulk_update(
         plan.changed_choices,
-        ["text", "is_correct", "weight", "tolerance", "feedback", "plot", *Choice.rendered_fields],
+        [
+            "text",
+            "is_correct",
+            "weight",
+            "tolerance",
+            "match_text",
+            "feedback",
+            "plot",
+            *Choice.rendered_fields,
+        ],
         batch_size=500,
     )
     Choice.objects.bulk_create(plan.new_choices, batch_size=500)
@@ -330,7 +340,14 @@ def question_problems(row: QuestionRow) -> list[str]:
     if row.kind not in TYPES:  # the kind field's own validator names the types
         return problems
     choices = [
-        Choice(order=c.order, text=c.text, is_correct=c.is_correct, weight=c.weight, tolerance=c.tolerance)
+        Choice(
+            order=c.order,
+            text=c.text,
+            is_correct=c.is_correct,
+            weight=c.weight,
+            tolerance=c.tolerance,
+            match_text=c.match_text,
+        )
         for c in row.choices
     ]
     try:

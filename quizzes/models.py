@@ -130,8 +130,18 @@ class Question(RenderedMarkdownModel):
 class Choice(RenderedMarkdownModel):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField()
-    text = models.TextField(validators=markdown_validators(2_000), help_text="Markdown with LaTeX.")
+    text = models.TextField(
+        blank=True,
+        validators=markdown_validators(2_000),
+        help_text="Markdown with LaTeX. Empty only for a matching question's extra answer.",
+    )
     is_correct = models.BooleanField(default=False)
+    match_text = models.TextField(
+        "matches",
+        blank=True,
+        validators=markdown_validators(2_000),
+        help_text="Matching only: the answer this item pairs with. With no item text, an extra wrong answer.",
+    )
     tolerance = models.FloatField(
         null=True,
         blank=True,

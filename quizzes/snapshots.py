@@ -24,6 +24,8 @@ class ShownChoice:
     picked: bool
     plot: dict | None = None
     credit_text: str = ""  # what ticking it earned or cost, where the type weighs choices
+    match: str = ""  # for matching: the answer this item pairs with
+    given: str = ""  # for matching: the answer the learner gave it
     rendered_plot: object = None  # set by rnnsim.figures.attach_plots
 
 
@@ -91,6 +93,8 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
                 "picked": choice.pk in picked,
                 "plot": choice.plot or None,
                 "credit_text": question.type.credit_text(choice, choices),
+                "match": choice.match_text,
+                "given": response.given_for(choice),
             }
             for choice in choices
         ],

@@ -22,7 +22,7 @@ from .charts import score_chart
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
 from .models import Attempt, Choice, Question, Quiz
-from .qtypes import ResponseError
+from .qtypes import Offer, ResponseError
 
 
 def visible_quizzes(request: HttpRequest):
@@ -127,10 +127,10 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
 
     if request.method == "POST" and answer is not None and not request.htmx:
         return redirect("attempt-question", attempt.public_id, question.pk)  # already answered: show it
-    answer_options = [(attempt.choice_token(choice), choice) for choice in choices]
+    offer = Offer(attempt, [(attempt.choice_token(choice), choice) for choice in choices])
     if request.method == "POST" and answer is None:
         try:
-            response = question.type.read(request.POST, answer_options)
+            response = question.type.read(request.POST, offer)
         except ResponseError as problem:
             error, status = str(problem), 400
         else:
@@ -149,11 +149,12 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         "position": attempt.position_of(question.pk),
         "answered_count": len(answers),
         "choices": choices,
-        "answer_options": answer_options,
+        "answer_options": offer.options,
         "answer": answer,
         "shown": seen,
         "next_url": next_question_url(attempt, set(answers)) if answer else "",
         "error": error,
+        **question.type.input_context(offer),
     }
     template_name = "quizzes/question.html"
     if request.htmx:
@@ -213,8 +214,9 @@ def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
         "question": question,
         "position": question.order,
         "total": question.quiz.questions.count(),
-        "answer_options": [(f"preview-{choice.order}", choice) for choice in question.choices.all()],
     }
+    offer = Offer(None, [(f"preview-{choice.order}", choice) for choice in question.choices.all()])
+    context |= {"answer_options": offer.options, **question.type.input_context(offer)}
     return render(request, "quizzes/question_preview.html", context)
 
 

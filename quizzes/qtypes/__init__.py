@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from .base import ChoiceRow, FileAnswers, FileError, Graded, QuestionType, Response, ResponseError
+from .base import ChoiceRow, FileAnswers, FileError, Graded, Offer, QuestionType, Response, ResponseError
+from .matching import Matching
 from .multiple import MultipleResponse
 from .numerical import Numerical
 from .shortanswer import ShortAnswer
@@ -17,7 +18,8 @@ from .truefalse import TrueFalse
 
 # In the order GIFT's syntax is claimed: the most particular first, single choice (= and ~) last.
 TYPES: dict[str, QuestionType] = {
-    kind.name: kind for kind in (TrueFalse(), Numerical(), MultipleResponse(), ShortAnswer(), SingleChoice())
+    kind.name: kind
+    for kind in (TrueFalse(), Numerical(), Matching(), MultipleResponse(), ShortAnswer(), SingleChoice())
 }
 KIND_CHOICES = [(kind.name, kind.label) for kind in TYPES.values()]
 DEFAULT_KIND = SingleChoice.name
@@ -53,6 +55,7 @@ __all__ = [
     "FileAnswers",
     "FileError",
     "Graded",
+    "Offer",
     "QuestionType",
     "Response",
     "ResponseError",

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
 
     from django.http import QueryDict
 
-    from quizzes.models import Choice, Question
+    from quizzes.models import Attempt, Choice, Question
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ChoiceRow:
     plot: object = None
     weight: float | None = None
     tolerance: float | None = None
+    match_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,29 @@ class Response:
 
     choices: tuple[Choice, ...] = ()
     text: str = ""
+    pairs: tuple[tuple[Choice, str], ...] = ()  # for matching: each item with the answer given for it
+
+    def given_for(self, choice: Choice) -> str:
+        return next((answer for item, answer in self.pairs if item.pk == choice.pk), "")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a question page offers: its choices in the attempt's order, each with an opaque token.
+
+    ``attempt`` is None in an instructor's preview, where nothing is submitted.
+    """
+
+    attempt: Attempt | None
+    options: Sequence[tuple[str, Choice]]
+
+    def token(self, text: str) -> str:
+        """An opaque value for a piece of text on offer, such as a matching answer."""
+        if self.attempt is None:
+            return "preview-" + salted_hmac("quizzes.preview", text, algorithm="sha256").hexdigest()[:12]
+        return salted_hmac(
+            "quizzes.text", f"{self.attempt.public_id}:{text}", algorithm="sha256"
+        ).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -85,16 +110,23 @@ class QuestionType:
     review_template: ClassVar[str] = "quizzes/qtypes/choices_review.html"
     feedback_template: ClassVar[str] = "quizzes/qtypes/choices_feedback.html"
     option_fields: ClassVar[dict[str, forms.Field]] = {}  # its settings, stored in Question.options
+    blank_choices: ClassVar[bool] = False  # whether a choice may have no text (a matching distractor)
 
     def validate(self, question: Question, choices: Sequence[Choice]) -> None:
         """Raise ValidationError if the question, with these choices, could not be graded."""
         orders = [choice.order for choice in choices]
         if len(set(orders)) != len(orders):
             raise ValidationError("Two choices of one question share an order.", code="duplicate_order")
+        if not self.blank_choices and any(not choice.text.strip() for choice in choices):
+            raise ValidationError("Every choice needs a text.", code="blank_choice")
 
-    def read(self, data: QueryDict, options: Sequence[tuple[str, Choice]]) -> Response:
-        """The response in a submitted form, given the (token, choice) pairs the form offered."""
+    def read(self, data: QueryDict, offer: Offer) -> Response:
+        """The response in a submitted form, given what the form offered."""
         raise NotImplementedError
+
+    def input_context(self, offer: Offer) -> dict:
+        """What this type's input template needs beyond the offered choices."""
+        return {}
 
     def grade(self, question: Question, response: Response) -> Graded:
         """The response's credit, from 0 (none) to 1 (full), and the choices it counts as."""

@@ -82,8 +82,8 @@ class MultipleResponse(QuestionType):
                     params={"total": f"{total:g}"},
                 )
 
-    def read(self, data, options):
-        picked = picked_tokens(data, options)
+    def read(self, data, offer):
+        picked = picked_tokens(data, offer.options)
         if not picked:
             raise ResponseError("Tick at least one choice before submitting.")
         return Response(tuple(picked))

@@ -48,8 +48,8 @@ class Numerical(TypedAnswer):
                 )
         super().validate(question, choices)
 
-    def read(self, data, options):
-        response = super().read(data, options)
+    def read(self, data, offer):
+        response = super().read(data, offer)
         if parse_number(response.text) is None:
             raise ResponseError(
                 f"“{response.text}” is not a number: write it like 2.7e-5, 0.000027 or 2.7×10^-5."

@@ -46,8 +46,8 @@ class SingleChoice(QuestionType):
                 "A single-answer question is right or wrong: leave every weight empty.", code="weight"
             )
 
-    def read(self, data, options):
-        picked = picked_tokens(data, options)
+    def read(self, data, offer):
+        picked = picked_tokens(data, offer.options)
         if not picked:
             raise ResponseError("Pick one of the choices before submitting.")
         if len(picked) > 1:

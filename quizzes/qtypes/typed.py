@@ -46,7 +46,7 @@ class TypedAnswer(QuestionType):
                     params={"order": choice.order},
                 )
 
-    def read(self, data, options) -> Response:
+    def read(self, data, offer) -> Response:
         text = " ".join(data.get("response", "").split())
         if not text:
             raise ResponseError(self.empty_message)

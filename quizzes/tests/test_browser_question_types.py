@@ -116,3 +116,26 @@ def test_type_an_answer_without_javascript(browser: Browser, live_server, typed_
     expect(page.locator(".feedback .verdict")).to_have_text("✗ Not quite")
     expect(page.locator(".feedback")).to_contain_text("Multiply by 0.9 a hundred times.")
     context.close()
+
+
+def test_pair_items_by_keyboard_and_without_javascript(browser: Browser, live_server) -> None:
+    quiz = Quiz.objects.create(title="Match", slug="match")
+    question = Question.objects.create(quiz=quiz, order=1, kind="matching", text="Pair each technique")
+    for order, (item, answer) in enumerate(
+        [("Clipping", "Exploding gradients"), ("LSTM gating", "Vanishing gradients"), ("", "Overfitting")], 1
+    ):
+        Choice.objects.create(question=question, order=order, text=item, match_text=answer)
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/quizzes/match/")
+        page.get_by_role("button", name="Start the quiz").click()
+        page.get_by_label("Clipping").select_option(label="Exploding gradients")
+        page.get_by_label("LSTM gating").focus()
+        page.keyboard.press("ArrowDown")  # a native select: the keyboard picks an answer
+        chosen = page.get_by_label("LSTM gating").evaluate("select => select.selectedOptions[0].text")
+        page.get_by_role("button", name="Submit answer").click()
+        verdict = "✓ Correct" if chosen == "Vanishing gradients" else "◐ Partly right: 50% of the mark"
+        expect(page.locator(".feedback .verdict")).to_have_text(verdict)
+        expect(page.locator(".matching-review tbody tr")).to_have_count(2)
+        context.close()

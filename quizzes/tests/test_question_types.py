@@ -7,6 +7,7 @@ the total at 0, or grades all or nothing; partial credit sums into the attempt's
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -421,3 +422,95 @@ def test_item_analysis_lists_the_commonest_wrong_typed_responses() -> None:
     (stats,) = question_stats([question])
     assert stats.wrong_responses == [("RTRL", 2), ("finite differences", 1), ("rtrl", 1)]
     assert stats.facility_percent == pytest.approx(20)
+
+
+MATCHES = [("Clipping", "Exploding gradients"), ("LSTM gating", "Vanishing gradients")]
+
+
+def matching_question() -> Question:
+    quiz = Quiz.objects.create(title="Match", slug="match")
+    question = Question.objects.create(quiz=quiz, order=1, kind="matching", text="Pair each technique")
+    for order, (item, answer) in enumerate([*MATCHES, ("", "Overfitting")], start=1):
+        Choice.objects.create(
+            question=question, order=order, text=item, match_text=answer, feedback=f"On {item}."
+        )
+    return question
+
+
+def answer_tokens(client: Client, attempt: Attempt, question: Question) -> tuple[dict, dict]:
+    """The page's item selects by item text, and its answer options by answer text."""
+    html = client.get(question_url(attempt, question.pk)).content.decode()
+    items = dict(
+        (label.strip(), name)
+        for name, label in re.findall(r'<label for="(match-[0-9a-f]+)">([^<]*)</label>', html)
+    )
+    answers = {
+        text: token for token, text in re.findall(r'<option value="([0-9a-f]+)">([^<]+)</option>', html)
+    }
+    return items, answers
+
+
+@pytest.mark.parametrize(
+    ("given", "credit"),
+    [
+        ({"Clipping": "Exploding gradients", "LSTM gating": "Vanishing gradients"}, 1.0),
+        ({"Clipping": "Exploding gradients", "LSTM gating": "Overfitting"}, 0.5),
+        ({"Clipping": "Vanishing gradients", "LSTM gating": "Exploding gradients"}, 0.0),
+    ],
+)
+def test_matching_credits_each_pair_and_offers_the_distractor_too(given, credit) -> None:
+    question = matching_question()
+    client = Client()
+    attempt = start(client, question.quiz)
+    items, answers = answer_tokens(client, attempt, question)
+    assert sorted(items) == ["Clipping", "LSTM gating"]
+    assert sorted(answers) == ["Exploding gradients", "Overfitting", "Vanishing gradients"]
+    data = {items[item]: answers[answer] for item, answer in given.items()}
+    response = client.post(question_url(attempt, question.pk), data, headers=HTMX)
+    assert response.status_code == 200
+    assert Answer.objects.get(attempt=attempt).credit == credit
+    html = response.content.decode()
+    assert "Right answer" in html
+    wrongly_paired = [item for item, answer in given.items() if answer != dict(MATCHES)[item]]
+    for item in wrongly_paired:  # the feedback written for each item paired wrongly
+        assert f"Why “{item}” matches “{dict(MATCHES)[item]}”" in html
+
+
+def test_matching_needs_an_answer_for_every_item() -> None:
+    question = matching_question()
+    client = Client()
+    attempt = start(client, question.quiz)
+    items, answers = answer_tokens(client, attempt, question)
+    response = client.post(question_url(attempt, question.pk), {items["Clipping"]: answers["Overfitting"]})
+    assert response.status_code == 400
+    assert "Pick an answer for every item" in response.content.decode()
+
+
+def test_the_answers_are_shuffled_per_attempt_and_the_page_says_nothing_of_the_pairs() -> None:
+    question = matching_question()
+    orders = set()
+    for _ in range(8):
+        client = Client()
+        attempt = start(client, question.quiz)
+        _, answers = answer_tokens(client, attempt, question)
+        orders.add(tuple(answers))
+    assert len(orders) > 1
+    html = Client().get(question.quiz.get_absolute_url()).content.decode()
+    assert "Exploding gradients" not in html
+
+
+def test_gift_matching_round_trips_with_its_distractor() -> None:
+    quiz = Quiz.objects.create(title="M", slug="m")
+    gift = "::M1::Pair them.{=Clipping -> Exploding =LSTM gating -> Vanishing = -> Overfitting}"
+    importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)
+    question = quiz.questions.get()
+    assert question.kind == "matching"
+    assert list(question.choices.order_by("order").values_list("text", "match_text")) == [
+        ("Clipping", "Exploding"), ("LSTM gating", "Vanishing"), ("", "Overfitting")
+    ]  # fmt: skip
+    again = Quiz.objects.create(title="M", slug="again")
+    importing.import_quiz(export_gift(quiz).encode(), fmt="gift", quiz=again)
+    assert export_gift(again) == export_gift(quiz)
+    root = ET.fromstring(export_moodle_xml(quiz))
+    subquestions = root.findall("question[@type='matching']/subquestion")
+    assert [(s.findtext("text"), s.findtext("answer/text")) for s in subquestions][2] == ("", "Overfitting")
