@@ -60,6 +60,7 @@ class ParsedQuiz:
     quiz: dict | None = None
     study_set: dict | None = None
     problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # questions no type here can grade, each said why
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class QuizImportResult:
     quiz: Quiz
     created: int
     updated: int
+    skipped: list[str] = field(default_factory=list)
 
 
 QUIZ_FIELDS = {
@@ -135,6 +137,9 @@ def parse_gift(text: str) -> ParsedQuiz:
         opens = [m.start() for m in re.finditer(r"(?<!\\){", rest)]
         closes = [m.start() for m in re.finditer(r"(?<!\\)}", rest)]
         where = f"line {start}, question {gift_label(name, rest[: opens[0]] if opens else rest)}"
+        if not opens and not closes:
+            parsed.skipped.append(f"{where}: skipped: a description (no answers) has nothing to grade")
+            continue
         if len(opens) != 1 or len(closes) != 1 or closes[0] < opens[0]:
             parsed.problems.append(
                 f"{where}: unbalanced braces; a question needs exactly one {{ … }} answer list"
@@ -145,6 +150,9 @@ def parse_gift(text: str) -> ParsedQuiz:
         if tail.strip():
             question_text = f"{question_text} {BLANK} {gift_unescape(tail)}".strip()
         body, general = [*GENERAL_FEEDBACK.split(body, maxsplit=1), ""][:2]
+        if not body.strip():
+            parsed.skipped.append(f"{where}: skipped: an essay ({{}}) has no automatic grading")
+            continue
         try:
             kind, answers = read_gift(body)
         except FileError as error:
@@ -332,7 +340,12 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     )
     Choice.objects.bulk_create(plan.new_choices, batch_size=500)
     renew_versions(Q(pk=quiz.pk))  # bulk writes send no signals, so the question cache is renewed here
-    return QuizImportResult(quiz=quiz, created=len(plan.new_questions), updated=len(plan.changed_questions))
+    return QuizImportResult(
+        quiz=quiz,
+        created=len(plan.new_questions),
+        updated=len(plan.changed_questions),
+        skipped=parsed.skipped,
+    )
 
 
 def question_problems(row: QuestionRow) -> list[str]:

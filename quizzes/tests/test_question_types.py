@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -514,3 +516,18 @@ def test_gift_matching_round_trips_with_its_distractor() -> None:
     root = ET.fromstring(export_moodle_xml(quiz))
     subquestions = root.findall("question[@type='matching']/subquestion")
     assert [(s.findtext("text"), s.findtext("answer/text")) for s in subquestions][2] == ("", "Overfitting")
+
+
+def test_essays_and_descriptions_are_skipped_by_name_and_line_and_the_rest_imported(capsys) -> None:
+    from django.core.management import call_command
+
+    quiz = Quiz.objects.create(title="Bank", slug="bank")
+    gift = "::E1::Explain BPTT.{}\n\n::D1::Read the notes first.\n\n::T1::BPTT is exact.{T}\n"
+    path = Path(tempfile.mkdtemp()) / "bank.gift"
+    path.write_text(gift)
+    call_command("import_quiz", str(path), quiz="bank")
+    out = capsys.readouterr().out
+    assert 'line 1, question "E1": skipped: an essay ({}) has no automatic grading' in out
+    assert 'line 3, question "D1": skipped: a description (no answers) has nothing to grade' in out
+    assert "1 new questions, 0 updated, 2 skipped." in out
+    assert list(quiz.questions.values_list("kind", flat=True)) == ["truefalse"]

@@ -93,7 +93,7 @@ def test_gift_round_trip_keeps_texts_choices_and_feedback_and_reimport_updates()
             "::Q1:: What? {=a =b ~c}",
             "exactly one correct choice; 2 are marked correct",
         ),  # {=a =b}: short answer
-        ("::Q1:: What? {}", 'line 1, question "Q1": no answers'),
+        ("::Q1:: What? {~}", 'line 1, question "Q1"'),
         ("::Q1:: Fine {=a ~b}\n\n::Q2:: Broken {=a", 'line 3, question "Q2": unbalanced braces'),
     ],
 )

@@ -37,8 +37,11 @@ class Command(BaseCommand):
             result = importing.import_quiz(source.read_bytes(), fmt=fmt, quiz=target)
         except ImportRejected as error:
             raise CommandError("Nothing was imported:\n" + "\n".join(error.problems)) from None
+        for skipped in result.skipped:
+            self.stdout.write(self.style.WARNING(skipped))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported into {result.quiz.slug}: {result.created} new questions, {result.updated} updated."
+                f"Imported into {result.quiz.slug}: {result.created} new questions, {result.updated} updated"
+                + (f", {len(result.skipped)} skipped." if result.skipped else ".")
             )
         )
