@@ -14,7 +14,7 @@ from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .models import Answer, Attempt, Choice, Question, Quiz
 from .qtypes import KIND_CHOICES, TYPES
-from .statistics import question_stats
+from .statistics import MIN_ATTEMPTS, question_stats
 
 OPTION_FIELDS = list(dict.fromkeys(name for kind in TYPES.values() for name in kind.option_fields))
 
@@ -51,7 +51,8 @@ class QuestionInline(admin.StackedInline):
 
 
 def item_analysis_table(questions: list[Question]) -> SafeString:
-    return render_to_string("admin/quizzes/item_analysis.html", {"stats": question_stats(questions)})
+    context = {"stats": question_stats(questions), "min_attempts": MIN_ATTEMPTS}
+    return render_to_string("admin/quizzes/item_analysis.html", context)
 
 
 @admin.register(Quiz)

@@ -1,7 +1,8 @@
-"""Item analysis, as Moodle reports it: how often each choice is picked, and how many get it right."""
+"""Item analysis, as Moodle reports it: facility and discrimination, picks, and common wrong responses."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
@@ -23,6 +24,7 @@ class QuestionStats:
     credit: float  # the answers' credits summed
     choices: list[ChoiceStats]
     wrong_responses: list[tuple[str, int]]  # for typed types: the commonest wrong responses, with counts
+    discrimination: float | None  # Moodle's discrimination index, once enough attempts have finished
 
     @property
     def facility_percent(self) -> float | None:
@@ -31,10 +33,40 @@ class QuestionStats:
 
 
 COMMON_WRONG = 5  # wrong typed responses listed per question
+MIN_ATTEMPTS = 5  # finished attempts before a discrimination index means anything
+
+
+def correlation(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson's r, or None where either side does not vary (everyone scored the same)."""
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sxx, syy = sum((x - mean_x) ** 2 for x in xs), sum((y - mean_y) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else None
+
+
+def discrimination_indices(question_ids: list[int]) -> dict[int, float | None]:
+    """Per question, 100 × the correlation of its credit with the rest of the attempt's score.
+
+    Moodle's discrimination index: does doing well on this question go with doing well on the others?
+    Only completed attempts count, and only once there are MIN_ATTEMPTS of them.
+    """
+    rows: dict[int, tuple[list[float], list[float]]] = {}
+    for question_id, credit, score in Answer.objects.filter(
+        question__in=question_ids, attempt__finished_at__isnull=False, attempt__abandoned=False
+    ).values_list("question", "credit", "attempt__score"):
+        xs, ys = rows.setdefault(question_id, ([], []))
+        xs.append(credit)
+        ys.append(score - credit)
+    indices = {}
+    for question_id, (xs, ys) in rows.items():
+        r = correlation(xs, ys) if len(xs) >= MIN_ATTEMPTS else None
+        indices[question_id] = None if r is None else 100 * r
+    return indices
 
 
 def question_stats(questions: list[Question]) -> list[QuestionStats]:
-    """Statistics for many questions in three queries, whatever their number."""
+    """Statistics for many questions in four queries, whatever their number."""
     by_question: dict[int, list[Choice]] = {question.pk: [] for question in questions}
     choices = (
         Choice.objects.filter(question__in=by_question)
@@ -60,6 +92,7 @@ def question_stats(questions: list[Question]) -> list[QuestionStats]:
         responses = wrong.setdefault(row["question"], [])
         if len(responses) < COMMON_WRONG:
             responses.append((row["response_text"], row["count"]))
+    discrimination = discrimination_indices(list(by_question))
     stats = []
     for question in questions:
         total = totals.get(question.pk, {"answers": 0, "credit": 0.0})
@@ -74,6 +107,7 @@ def question_stats(questions: list[Question]) -> list[QuestionStats]:
                     for c in by_question[question.pk]
                 ],
                 wrong_responses=wrong.get(question.pk, []),
+                discrimination=discrimination.get(question.pk),
             )
         )
     return stats

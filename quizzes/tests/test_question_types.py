@@ -7,20 +7,22 @@ the total at 0, or grades all or nothing; partial credit sums into the attempt's
 from __future__ import annotations
 
 import json
+import math
 import re
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from quizzes import importing
+from quizzes import grading, importing
 from quizzes.exporting import export_gift, export_json, export_moodle_xml
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
-from quizzes.qtypes import TYPES
-from quizzes.statistics import question_stats
+from quizzes.qtypes import TYPES, Response
+from quizzes.statistics import MIN_ATTEMPTS, question_stats
 
 from .makers import HTMX, question_url, start
 
@@ -531,3 +533,26 @@ def test_essays_and_descriptions_are_skipped_by_name_and_line_and_the_rest_impor
     assert 'line 3, question "D1": skipped: a description (no answers) has nothing to grade' in out
     assert "1 new questions, 0 updated, 2 skipped." in out
     assert list(quiz.questions.values_list("kind", flat=True)) == ["truefalse"]
+
+
+def test_discrimination_is_the_correlation_of_a_question_with_the_rest_once_enough_attempts_finish() -> None:
+    quiz = Quiz.objects.create(title="D", slug="d", shuffle_choices=False)
+    questions = []
+    for order in (1, 2, 3):
+        question = Question.objects.create(quiz=quiz, order=order, text=f"Q{order}")
+        for c in (1, 2):
+            Choice.objects.create(question=question, order=c, text=f"C{c}", is_correct=c == 1)
+        questions.append(question)
+    # Strong learners get Q1 and Q2 right; weak ones get both wrong; Q3 goes against the rest.
+    patterns = [(1, 1, 0), (1, 1, 0), (1, 1, 1), (0, 0, 1), (0, 0, 1), (0, 1, 0)]
+    for number, pattern in enumerate(patterns):
+        if number == MIN_ATTEMPTS - 1:
+            assert question_stats(questions)[0].discrimination is None  # too few finished yet
+        attempt = grading.start_attempt(quiz=quiz, user=AnonymousUser())
+        for question, right in zip(questions, pattern, strict=True):
+            choice = question.choices.get(order=1 if right else 2)
+            grading.submit_answer(attempt=attempt, question=question, response=Response((choice,)))
+    first, _second, third = question_stats(questions)
+    # Q1's credits (1,1,1,0,0,0) against the rest (1,1,2,1,1,1): r = 0.5 / √(1.5 · 5/6).
+    assert first.discrimination == pytest.approx(100 * 0.5 / math.sqrt(1.5 * 5 / 6))
+    assert third.discrimination < 0  # doing well on it goes with doing badly on the others
