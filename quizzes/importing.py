@@ -61,6 +61,7 @@ class ParsedQuiz:
     study_set: dict | None = None
     problems: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # questions no type here can grade, each said why
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a look
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class QuizImportResult:
     created: int
     updated: int
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)  # per question: "create …" or "update …"
+    applied: bool = True  # False for a dry run, which writes nothing
 
 
 QUIZ_FIELDS = {
@@ -127,13 +131,31 @@ def parse_json(text: str) -> ParsedQuiz:
     return parsed
 
 
+def distinct_name(name: str, line: int, names: dict[str, int], warnings: list[str]) -> str:
+    """A GIFT name, made distinct when Moodle's file repeats it, so that a re-import stays unambiguous."""
+    if name in names:
+        number = 2
+        while f"{name} ({number})" in names:
+            number += 1
+        renamed = f"{name} ({number})"
+        warnings.append(
+            f'lines {names[name]} and {line}: two questions are named "{name}"; both are imported, the '
+            f'second as "{renamed}"'
+        )
+        name = renamed
+    names[name] = line
+    return name
+
+
 def parse_gift(text: str) -> ParsedQuiz:
     """Moodle GIFT: ::name::text {answers ####general feedback}, each answer list in its type's syntax."""
     parsed = ParsedQuiz(questions=[])
+    names: dict[str, int] = {}
     for start, source in gift_blocks(text):
         name, rest = "", source
         if match := re.match(r"\s*::(.*?)(?<!\\)::", source, re.DOTALL):
             name, rest = gift_unescape(match[1]), source[match.end() :]
+            name = distinct_name(name, start, names, parsed.warnings)
         opens = [m.start() for m in re.finditer(r"(?<!\\){", rest)]
         closes = [m.start() for m in re.finditer(r"(?<!\\)}", rest)]
         where = f"line {start}, question {gift_label(name, rest[: opens[0]] if opens else rest)}"
@@ -181,8 +203,10 @@ GENERAL_FEEDBACK = re.compile(r"(?<!\\)####")
 PARSERS = {"json": parse_json, "gift": parse_gift}
 
 
-def import_quiz(content: bytes, *, fmt: str, quiz: Quiz | None = None) -> QuizImportResult:
-    """Import a StudySite quiz file (JSON), or GIFT questions into ``quiz``.
+def import_quiz(
+    content: bytes, *, fmt: str, quiz: Quiz | None = None, dry_run: bool = False
+) -> QuizImportResult:
+    """Import a StudySite quiz file (JSON), or GIFT questions into ``quiz``; a dry run writes nothing.
 
     Everything is read, validated and built before the first write, so the write transaction (and
     SQLite's one write lock, which learners' answers wait for) lasts only as long as the writing.
@@ -199,6 +223,8 @@ def import_quiz(content: bytes, *, fmt: str, quiz: Quiz | None = None) -> QuizIm
     plan = build(parsed, quiz)
     if parsed.problems or plan.problems:  # every problem of the file, in one report
         raise ImportRejected(parsed.problems + plan.problems)
+    if dry_run:
+        return result_of(plan, parsed, applied=False)
     try:
         with transaction.atomic():
             return write(plan, parsed)
@@ -221,6 +247,7 @@ class Plan:
     changed_choices: list[Choice] = field(default_factory=list)
     dropped_choice_ids: list[int] = field(default_factory=list)
     notes_anchors: dict[int, str | None] = field(default_factory=dict)  # id(question) → anchor
+    actions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -254,8 +281,10 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
         if question is None:
             question = Question(quiz=target, **({"guid": row.guid} if row.guid else {}))
             plan.new_questions.append(question)
+            plan.actions.append(f"{row.where}: create")
         else:
             plan.changed_questions.append(question)
+            plan.actions.append(f"{row.where}: update question {question.order}")
         if row.order is not None:
             question.order = row.order
         elif question.pk is None:
@@ -340,11 +369,18 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     )
     Choice.objects.bulk_create(plan.new_choices, batch_size=500)
     renew_versions(Q(pk=quiz.pk))  # bulk writes send no signals, so the question cache is renewed here
+    return result_of(plan, parsed, applied=True)
+
+
+def result_of(plan: Plan, parsed: ParsedQuiz, *, applied: bool) -> QuizImportResult:
     return QuizImportResult(
-        quiz=quiz,
+        quiz=plan.quiz,
         created=len(plan.new_questions),
         updated=len(plan.changed_questions),
         skipped=parsed.skipped,
+        warnings=parsed.warnings,
+        actions=plan.actions,
+        applied=applied,
     )
 
 

@@ -556,3 +556,39 @@ def test_discrimination_is_the_correlation_of_a_question_with_the_rest_once_enou
     # Q1's credits (1,1,1,0,0,0) against the rest (1,1,2,1,1,1): r = 0.5 / √(1.5 · 5/6).
     assert first.discrimination == pytest.approx(100 * 0.5 / math.sqrt(1.5 * 5 / 6))
     assert third.discrimination < 0  # doing well on it goes with doing badly on the others
+
+
+def test_a_dry_run_says_what_would_be_created_updated_skipped_or_rejected_and_writes_nothing(capsys) -> None:
+    from django.core.management import CommandError, call_command
+
+    quiz = Quiz.objects.create(title="Bank", slug="bank")
+    importing.import_quiz(b"::T1::BPTT is exact.{T}", fmt="gift", quiz=quiz)
+    path = Path(tempfile.mkdtemp()) / "bank.gift"
+    path.write_text("::T1::BPTT is exact.{F}\n\n::N1::Two plus two?{#4}\n\n::E1::Explain.{}\n")
+    call_command("import_quiz", str(path), quiz="bank", dry_run=True)
+    out = capsys.readouterr().out
+    assert 'line 1, question "T1": update question 1' in out
+    assert 'line 3, question "N1": create' in out
+    assert 'line 5, question "E1": skipped' in out
+    assert (
+        "Dry run, nothing written: the import into bank would make 1 new questions, 1 updated, 1 skipped"
+        in out
+    )
+    assert quiz.questions.count() == 1
+    assert quiz.questions.get().choices.get(is_correct=True).text == "True"  # still as it was
+    path.write_text("::X::Broken {=a\n")
+    with pytest.raises(CommandError, match='Rejected: nothing would be imported:\nline 1, question "X"'):
+        call_command("import_quiz", str(path), quiz="bank", dry_run=True)
+
+
+def test_two_gift_questions_with_one_name_are_both_imported_and_the_second_renamed() -> None:
+    quiz = Quiz.objects.create(title="Twice", slug="twice")
+    gift = "::Q::First.{T}\n\n::Q::Second.{F}\n"
+    result = importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)
+    assert result.created == 2
+    assert result.warnings == [
+        'lines 1 and 3: two questions are named "Q"; both are imported, the second as "Q (2)"'
+    ]
+    again = importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)  # a re-import finds each again
+    assert (again.created, again.updated) == (0, 2)
+    assert list(quiz.questions.order_by("order").values_list("text", flat=True)) == ["First.", "Second."]

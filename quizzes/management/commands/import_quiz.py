@@ -1,4 +1,4 @@
-"""manage.py import_quiz FILE [--format json|gift] [--quiz SLUG]"""
+"""manage.py import_quiz FILE [--format json|gift] [--quiz SLUG] [--dry-run]"""
 
 from __future__ import annotations
 
@@ -20,8 +20,15 @@ class Command(BaseCommand):
             "--format", choices=list(importing.PARSERS), help="Defaults to the file's extension."
         )
         parser.add_argument("--quiz", help="For GIFT: the slug of the quiz to add the questions to.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would be created, updated, skipped or rejected; write nothing.",
+        )
 
-    def handle(self, *args, path: str, format: str | None, quiz: str | None, **options) -> None:
+    def handle(
+        self, *args, path: str, format: str | None, quiz: str | None, dry_run: bool, **options
+    ) -> None:
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"No such file: {source}")
@@ -34,14 +41,21 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"No quiz with slug {quiz!r}.")
         try:
-            result = importing.import_quiz(source.read_bytes(), fmt=fmt, quiz=target)
+            result = importing.import_quiz(source.read_bytes(), fmt=fmt, quiz=target, dry_run=dry_run)
         except ImportRejected as error:
-            raise CommandError("Nothing was imported:\n" + "\n".join(error.problems)) from None
-        for skipped in result.skipped:
-            self.stdout.write(self.style.WARNING(skipped))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported into {result.quiz.slug}: {result.created} new questions, {result.updated} updated"
-                + (f", {len(result.skipped)} skipped." if result.skipped else ".")
-            )
+            verdict = "Rejected: nothing would be imported" if dry_run else "Nothing was imported"
+            raise CommandError(f"{verdict}:\n" + "\n".join(error.problems)) from None
+        if dry_run:
+            for action in result.actions:
+                self.stdout.write(action)
+        for line in result.skipped + result.warnings:
+            self.stdout.write(self.style.WARNING(line))
+        counts = f"{result.created} new questions, {result.updated} updated" + (
+            f", {len(result.skipped)} skipped" if result.skipped else ""
         )
+        if dry_run:
+            self.stdout.write(
+                f"Dry run, nothing written: the import into {result.quiz.slug} would make {counts}."
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported into {result.quiz.slug}: {counts}."))
