@@ -4,6 +4,7 @@ explanation and its plot), as Moodle GIFT, and as Moodle XML with the plots embe
 from __future__ import annotations
 
 import base64
+import json
 from xml.etree import ElementTree as ET
 
 from django.core.files.storage import default_storage
@@ -14,7 +15,7 @@ from studysite.note_exports import NoteRow
 
 from .gift import gift_escape
 from .models import Question, Quiz
-from .moodle_xml import text_element
+from .moodle_xml import PLOT_TAG, text_element
 from .qtypes.base import LETTERS
 
 FORMAT = "studysite-quiz"
@@ -113,6 +114,8 @@ def export_moodle_xml(quiz: Quiz) -> bytes:
             # The image carries no title (the site shows it as the caption), so the text says it.
             feedback.find("text").text += f"\n\n**{plot.title}**\n\n![{plot.alt}](@@PLUGINFILE@@/{name})"
             ET.SubElement(feedback, "file", {"name": name, "path": "/", "encoding": "base64"}).text = data
+            tag = ET.SubElement(ET.SubElement(node, "tags"), "tag")
+            ET.SubElement(tag, "text").text = PLOT_TAG + json.dumps(question.plot, sort_keys=True)
         text_element(node, "questiontext", body)
         ET.SubElement(node, "defaultgrade").text = "1"
         question.type.write_moodle_xml(node, question, sorted(question.choices.all(), key=lambda c: c.order))

@@ -7,10 +7,13 @@ answers to unchanged choices survive a re-import.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused_tree
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -34,7 +37,8 @@ from .content import renew_versions
 from .exporting import FORMAT
 from .gift import BLANK, formatted, gift_blocks, gift_label, gift_unescape
 from .models import Choice, Question, Quiz
-from .qtypes import DEFAULT_KIND, TYPES, ChoiceRow, FileError, read_gift
+from .moodle_xml import PLOT_TAG, text_of
+from .qtypes import DEFAULT_KIND, TYPES, ChoiceRow, FileError, read_gift, read_moodle_xml
 
 MAX_QUESTIONS = 2_000
 
@@ -200,7 +204,71 @@ def parse_gift(text: str) -> ParsedQuiz:
 GENERAL_FEEDBACK = re.compile(r"(?<!\\)####")
 
 
-PARSERS = {"json": parse_json, "gift": parse_gift}
+# What export_moodle_xml appends to a general feedback to show its plot in Moodle: read back, it goes.
+PLOT_IN_FEEDBACK = re.compile(r"\n*\*\*[^\n]*\*\*\n+!\[[^\]]*\]\(@@PLUGINFILE@@/plot-[0-9a-f]{16}\.png\)\s*$")
+UNGRADED = {"essay": "an essay has no automatic grading", "description": "a description has nothing to grade"}
+
+
+def parse_moodle_xml(text: str) -> ParsedQuiz:
+    """Moodle XML: each <question> read by the type claiming it; categories ignored, the ungraded skipped."""
+    try:
+        root = defused_tree.fromstring(text)
+    except defused_tree.ParseError as error:
+        raise ImportRejected([f"line {error.position[0]}: not well-formed XML ({error})"]) from None
+    except DefusedXmlException:
+        raise ImportRejected(["the file declares a DTD or entities, which an import never reads"]) from None
+    if root.tag != "quiz":
+        raise ImportRejected([f"a Moodle XML file holds a <quiz>, not a <{root.tag}>"])
+    lines = [text.count("\n", 0, match.start()) + 1 for match in re.finditer(r"<question\b", text)]
+    parsed = ParsedQuiz(questions=[])
+    names: dict[str, int] = {}
+    for index, node in enumerate(root.findall("question")):
+        line, qtype = (lines[index] if index < len(lines) else 0), node.get("type", "")
+        if qtype == "category":
+            continue
+        body = text_of(node, "questiontext")
+        name = distinct_name(text_of(node, "name"), line, names, parsed.warnings)
+        where = f"line {line}, question {gift_label(name, body)}"
+        if qtype in UNGRADED or not qtype:
+            parsed.skipped.append(f"{where}: skipped: {UNGRADED.get(qtype, 'it has no type')}")
+            continue
+        try:
+            kind, answers = read_moodle_xml(node)
+        except FileError as error:
+            parsed.problems.append(f"{where}: {error}")
+            continue
+        if kind is None:
+            parsed.skipped.append(f"{where}: skipped: Moodle's {qtype} questions are not supported here")
+            continue
+        parsed.questions.append(
+            QuestionRow(
+                where,
+                body,
+                PLOT_IN_FEEDBACK.sub("", text_of(node, "generalfeedback")),
+                answers.choices,
+                gift_name=name,
+                kind=kind.name,
+                options=answers.options,
+                plot=plot_tag(node),
+            )
+        )
+    return parsed
+
+
+def plot_tag(node) -> dict | None:
+    """The plot spec an export keeps in a tag, so that a round trip keeps the plot."""
+    for tag in node.findall("tags/tag"):
+        text = tag.findtext("text") or ""
+        if text.startswith(PLOT_TAG):
+            try:
+                value = json.loads(text[len(PLOT_TAG) :])
+            except ValueError:
+                return None
+            return value if isinstance(value, dict) else None
+    return None
+
+
+PARSERS = {"json": parse_json, "gift": parse_gift, "xml": parse_moodle_xml}
 
 
 def import_quiz(
@@ -212,7 +280,7 @@ def import_quiz(
     SQLite's one write lock, which learners' answers wait for) lasts only as long as the writing.
     """
     if fmt not in PARSERS:
-        raise ImportRejected([f"unknown format {fmt!r}; use json or gift"])
+        raise ImportRejected([f"unknown format {fmt!r}; use json, gift or xml"])
     parsed = PARSERS[fmt](decode(content))
     if len(parsed.questions) > MAX_QUESTIONS:
         raise ImportRejected(
@@ -292,7 +360,7 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
         question.text, question.explanation = row.text, row.explanation
         question.kind, question.options = row.kind, row.options
         question.render()  # bulk writes skip save(), and drawing belongs before the write transaction
-        if parsed.quiz is not None:  # JSON carries plots and notes links; GIFT leaves them as they are
+        if parsed.quiz is not None or row.plot:  # JSON (and an XML export's tag) carry plots; GIFT does not
             question.plot = row.plot or None
             plan.notes_anchors[id(question)] = row.notes_section
         if question.order in kept_orders:

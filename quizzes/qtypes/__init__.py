@@ -37,6 +37,14 @@ def read_gift(body: str) -> tuple[QuestionType | None, FileAnswers | None]:
     return None, None
 
 
+def read_moodle_xml(node) -> tuple[QuestionType | None, FileAnswers | None]:
+    """The type a Moodle XML <question> is, with its answers; (None, None) for a type not supported here."""
+    for kind in TYPES.values():
+        if (answers := kind.read_moodle_xml(node)) is not None:
+            return kind, answers
+    return None, None
+
+
 def validate_kind(kind: str) -> None:
     """The model field's check: its choices live here, so a new type needs no migration."""
     if kind not in TYPES:
@@ -60,6 +68,7 @@ __all__ = [
     "Response",
     "ResponseError",
     "read_gift",
+    "read_moodle_xml",
     "type_of",
     "validate_kind",
 ]

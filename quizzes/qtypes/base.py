@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
+from quizzes.file_errors import FileError  # noqa: F401 - the types raise it; its own module breaks a cycle
+
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
 
@@ -43,10 +45,6 @@ class FileAnswers:
 
     choices: list[ChoiceRow]
     options: dict = field(default_factory=dict)
-
-
-class FileError(Exception):
-    """Answers in a type's syntax that are still wrong: the message names what to fix."""
 
 
 class ResponseError(Exception):
@@ -145,6 +143,10 @@ class QuestionType:
 
     def write_gift(self, question: Question, choices: Sequence[Choice]) -> list[str]:
         """The lines inside the question's GIFT { }."""
+        raise NotImplementedError
+
+    def read_moodle_xml(self, node: ET.Element) -> FileAnswers | None:
+        """The answers of a Moodle XML <question>, if it is this type's; FileError if wrongly written."""
         raise NotImplementedError
 
     def write_moodle_xml(self, node: ET.Element, question: Question, choices: Sequence[Choice]) -> None:

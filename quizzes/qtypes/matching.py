@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import gift_escape
-from quizzes.moodle_xml import text_element
+from quizzes.moodle_xml import text_element, text_of
 
 from .base import ChoiceRow, FileAnswers, FileError, Graded, QuestionType, Response, ResponseError
 from .single import answer_and_feedback, gift_answers
@@ -112,3 +112,15 @@ class Matching(QuestionType):
 
     def card_answer(self, choices):
         return "  \n".join(f"{item.text} → **{item.match_text}**" for item in items_of(choices))
+
+    def read_moodle_xml(self, node):
+        if node.get("type") != "matching":
+            return None
+        return FileAnswers(
+            [
+                ChoiceRow(
+                    order, text_of(sub), False, "", match_text=(sub.findtext("answer/text") or "").strip()
+                )
+                for order, sub in enumerate(node.findall("subquestion"), start=1)
+            ]
+        )

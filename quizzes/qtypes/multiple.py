@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import gift_escape
-from quizzes.moodle_xml import answer_element
+from quizzes.moodle_xml import answer_element, answers_of
 
 from .base import (
     ChoiceRow,
@@ -28,7 +28,7 @@ from .base import (
     ResponseError,
     picked_tokens,
 )
-from .single import WEIGHTED, answer_and_feedback, gift_answers
+from .single import WEIGHTED, answer_and_feedback, gift_answers, single_answer
 
 ALL_OR_NOTHING = "all_or_nothing"
 
@@ -128,3 +128,13 @@ class MultipleResponse(QuestionType):
         ET.SubElement(node, "answernumbering").text = "abc"
         for choice in choices:
             answer_element(node, choice.text, weight_of(choice, choices), choice.feedback)
+
+    def read_moodle_xml(self, node):
+        if node.get("type") != "multichoice" or single_answer(node):
+            return None
+        return FileAnswers(
+            [
+                ChoiceRow(order, text, fraction > 0, feedback, weight=fraction)
+                for order, (text, fraction, feedback, _) in enumerate(answers_of(node), start=1)
+            ]
+        )

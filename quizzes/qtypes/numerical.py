@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import formatted, gift_escape, gift_split
-from quizzes.moodle_xml import answer_element
+from quizzes.moodle_xml import answer_element, answers_of
 
 from .base import ChoiceRow, FileAnswers, FileError, Graded, ResponseError, full_credit
 from .numbers import parse_number
@@ -108,6 +108,24 @@ class Numerical(TypedAnswer):
     def card_answer(self, choices):
         right = [choice for choice in choices if full_credit(choice) >= 1]
         return "  \n".join(f"**{choice.text}** (± {choice.tolerance or 0:g})" for choice in right)
+
+    def read_moodle_xml(self, node):
+        if node.get("type") != "numerical":
+            return None
+        rows = []
+        for order, (text, fraction, feedback, element) in enumerate(answers_of(node), start=1):
+            tolerance = parse_number(element.findtext("tolerance") or "0")
+            if parse_number(text) is None or tolerance is None or tolerance < 0:
+                raise FileError(
+                    f"answer {order}: {text!r} ± {element.findtext('tolerance')!r} is not a number"
+                )
+            rows.append(
+                ChoiceRow(
+                    order, text, fraction == 100, feedback,
+                    weight=None if fraction == 100 else fraction, tolerance=tolerance,
+                )
+            )  # fmt: skip
+        return FileAnswers(rows)
 
 
 def numerical_answer(text: str) -> tuple[float, float]:

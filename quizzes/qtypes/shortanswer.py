@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import gift_escape
-from quizzes.moodle_xml import answer_element
+from quizzes.moodle_xml import answer_element, answers_of
 
 from .base import ChoiceRow, FileAnswers, Graded, full_credit
 from .single import WEIGHTED, answer_and_feedback, gift_answers
@@ -103,3 +103,13 @@ class ShortAnswer(TypedAnswer):
 
     def card_answer(self, choices):
         return "  \n".join(f"**{choice.text}**" for choice in choices if full_credit(choice) >= 1)
+
+    def read_moodle_xml(self, node):
+        if node.get("type") != "shortanswer":
+            return None
+        rows = [
+            ChoiceRow(order, text, fraction == 100, feedback, weight=None if fraction == 100 else fraction)
+            for order, (text, fraction, feedback, _) in enumerate(answers_of(node), start=1)
+        ]
+        case = (node.findtext("usecase") or "0").strip() == "1"
+        return FileAnswers(rows, {CASE_SENSITIVE: case} if case else {})

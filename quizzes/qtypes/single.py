@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import formatted, gift_escape, gift_split
-from quizzes.moodle_xml import answer_element
+from quizzes.moodle_xml import answer_element, answers_of
 
 from .base import (
     ChoiceRow,
@@ -85,6 +85,18 @@ class SingleChoice(QuestionType):
         for choice in choices:
             answer_element(node, choice.text, 100 if choice.is_correct else 0, choice.feedback)
 
+    def read_moodle_xml(self, node):
+        if node.get("type") != "multichoice" or not single_answer(node):
+            return None
+        rows = []
+        for order, (text, fraction, feedback, _) in enumerate(answers_of(node), start=1):
+            if fraction not in (0, 100):
+                raise FileError(
+                    f"answer {order} gives {fraction:g}%: a single-answer question here is right or wrong"
+                )
+            rows.append(ChoiceRow(order, text, fraction == 100, feedback))
+        return FileAnswers(rows)
+
 
 def gift_answers(body: str) -> list[tuple[str, str]]:
     """The ``=`` and ``~`` answers of a GIFT block as (mark, text); FileError for text before the first."""
@@ -98,3 +110,7 @@ def gift_answers(body: str) -> list[tuple[str, str]]:
 def answer_and_feedback(text: str) -> tuple[str, str]:
     answer, *feedback = (piece for _, piece in gift_split(text, "#"))
     return formatted(answer), formatted("#".join(feedback))
+
+
+def single_answer(node) -> bool:
+    return (node.findtext("single") or "true").strip().lower() in ("true", "1")

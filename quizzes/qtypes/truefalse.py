@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import formatted, gift_escape, gift_split
-from quizzes.moodle_xml import answer_element
+from quizzes.moodle_xml import answer_element, answers_of
 
 from .base import ChoiceRow, FileAnswers, FileError
 from .single import SingleChoice
@@ -58,3 +58,18 @@ class TrueFalse(SingleChoice):
 
     def card_answer(self, choices):
         return f"**{next(choice.text for choice in choices if choice.is_correct)}**"
+
+    def read_moodle_xml(self, node):
+        if node.get("type") != "truefalse":
+            return None
+        answers = {
+            text.strip().lower(): (fraction, feedback) for text, fraction, feedback, _ in answers_of(node)
+        }
+        if set(answers) != {"true", "false"}:
+            raise FileError('a true/false question has one answer "true" and one "false"')
+        return FileAnswers(
+            [
+                ChoiceRow(order, value, answers[value.lower()][0] == 100, answers[value.lower()][1])
+                for order, value in enumerate(TRUTH_VALUES, start=1)
+            ]
+        )

@@ -592,3 +592,95 @@ def test_two_gift_questions_with_one_name_are_both_imported_and_the_second_renam
     again = importing.import_quiz(gift.encode(), fmt="gift", quiz=quiz)  # a re-import finds each again
     assert (again.created, again.updated) == (0, 2)
     assert list(quiz.questions.order_by("order").values_list("text", flat=True)) == ["First.", "Second."]
+
+
+MOODLE_XML = (Path(__file__).parent / "files" / "every-type.moodle.xml").read_text()
+
+
+def test_moodle_xml_imports_every_type_and_skips_what_it_cannot_grade() -> None:
+    quiz = Quiz.objects.create(title="Bank", slug="bank", shuffle_choices=False)
+    result = importing.import_quiz(MOODLE_XML.encode(), fmt="xml", quiz=quiz)
+    assert result.created == 5
+    assert result.skipped == [
+        'line 38, question "Explain": skipped: an essay has no automatic grading',
+        'line 39, question "Formula": skipped: Moodle\'s calculated questions are not supported here',
+    ]
+    mitigations, w_ax, left, algorithm, pairs = quiz.questions.order_by("order")
+    assert [q.kind for q in (mitigations, w_ax, left, algorithm, pairs)] == [
+        "multiple", "truefalse", "numerical", "shortanswer", "matching"
+    ]  # fmt: skip
+    assert mitigations.text == "Which mitigate exploding gradients?"  # HTML read as its text
+    assert list(mitigations.choices.values_list("weight", flat=True)) == [50, 50, -100]
+    assert w_ax.choices.get(is_correct=True).text == "False"
+    assert left.choices.get().tolerance == 2.66e-7
+    assert list(algorithm.choices.values_list("text", "weight")) == [("BPTT", None), ("backprop*", 50.0)]
+    assert pairs.choices.get(text="").match_text == "Overfitting"
+
+
+def test_moodle_xml_round_trips_every_type_and_its_plot_byte_for_byte() -> None:
+    quiz = Quiz.objects.create(title="Bank", slug="bank", shuffle_choices=False)
+    importing.import_quiz(MOODLE_XML.encode(), fmt="xml", quiz=quiz)
+    importing.import_quiz(MIXED_GIFT.encode(), fmt="gift", quiz=quiz)
+    question = quiz.questions.get(kind="numerical")
+    question.plot = {"experiment": "rho-power-law", "params": {"rho": 0.9, "T": 100}}
+    question.save()
+    first = export_moodle_xml(quiz)
+    assert b"@@PLUGINFILE@@/plot-" in first
+    copy = Quiz.objects.create(title="Bank", slug="copy", shuffle_choices=False)
+    importing.import_quiz(first, fmt="xml", quiz=copy)
+    assert copy.questions.get(kind="numerical").plot == question.plot
+    assert export_moodle_xml(copy) == first
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        ("<quiz><question type='multichoice'>", "not well-formed XML"),
+        ('<!DOCTYPE quiz [<!ENTITY a "x">]><quiz/>', "declares a DTD or entities"),
+        ("<questions/>", "holds a <quiz>, not a <questions>"),
+        (
+            "<quiz>\n<question type='truefalse'><name><text>T</text></name><answer fraction='100'>"
+            "<text>maybe</text></answer></question></quiz>",
+            'line 2, question "T": a true/false question has one answer "true" and one "false"',
+        ),
+    ],
+)
+def test_bad_moodle_xml_is_refused_with_a_clear_message(xml, message) -> None:
+    quiz = Quiz.objects.create(title="Bad", slug="bad")
+    with pytest.raises(importing.ImportRejected) as rejected:
+        importing.import_quiz(xml.encode(), fmt="xml", quiz=quiz)
+    assert message in " ".join(rejected.value.problems)
+    assert not quiz.questions.exists()
+
+
+EVERY_TYPE_GIFT = (Path(__file__).parent / "files" / "every-type.gift").read_text()
+
+
+def test_a_gift_file_mixing_every_type_imports_and_round_trips_byte_for_byte() -> None:
+    quiz = Quiz.objects.create(title="Every type", slug="every-type", shuffle_choices=False)
+    result = importing.import_quiz(EVERY_TYPE_GIFT.encode(), fmt="gift", quiz=quiz)
+    assert result.skipped == ['line 35, question "Essay": skipped: an essay ({}) has no automatic grading']
+    kinds = list(quiz.questions.order_by("order").values_list("kind", flat=True))
+    assert kinds == [
+        "single",
+        "truefalse",
+        "multiple",
+        "numerical",
+        "numerical",
+        "shortanswer",
+        "matching",
+        "single",
+    ]
+    algorithm = quiz.questions.get(order=1)
+    assert algorithm.text == "What computes the gradients of an RNN's loss?"
+    assert algorithm.choices.get(order=1).feedback == "Right: BPTT."  # \: unescaped
+    assert quiz.questions.get(order=4).text == "With rho = 0.9, what fraction is left after 100 steps?"
+    assert quiz.questions.get(order=8).text == "Truncated BPTT keeps _____ steps of the backward pass."
+    first = export_gift(quiz)
+    copy = Quiz.objects.create(title="Every type", slug="copy", shuffle_choices=False)
+    importing.import_quiz(first.encode(), fmt="gift", quiz=copy)
+    assert export_gift(copy) == first
+    xml = export_moodle_xml(quiz)
+    from_xml = Quiz.objects.create(title="Every type", slug="from-xml", shuffle_choices=False)
+    importing.import_quiz(xml, fmt="xml", quiz=from_xml)
+    assert export_moodle_xml(from_xml) == xml
