@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import CHOICE, NEXT, Learner, free_port, prepare, server_environment, start_gunicorn
+from load import NEXT, Learner, free_port, prepare, random_answer, server_environment, start_gunicorn
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
@@ -134,9 +134,9 @@ def answering(port: int, until: float, latencies: list[tuple[float, float]]) -> 
         path = learner.start_attempt()
         while "/questions/" in path and time.monotonic() < until:
             _, html = learner.request("question page", "GET", path)
-            token = random.choice(CHOICE.findall(html))  # noqa: S311 - a simulated learner
+            form = random_answer(html)
             started = time.monotonic()
-            feedback = learner.answer(path, token)
+            feedback = learner.answer(path, form)
             latencies.append((started, time.monotonic() - started))
             path = NEXT.search(feedback)[1]
             time.sleep(0.1)

@@ -1,7 +1,7 @@
 """Fifty learners take the seed quiz at once against gunicorn; then the database is checked answer by answer.
 
 Targets (issue "Step 7 of 7"):
-- no 5xx response, and every answer a learner sent is stored exactly once, with the choice they sent;
+- no 5xx response, and every answer a learner sent is stored exactly once, with the choices they sent;
 - the question page's throughput is at least 70% of a bare Django view's (/healthz/), both measured
   with wrk against the same gunicorn in the same run.
 
@@ -43,9 +43,35 @@ QUIZ = "rnn-gradients-bptt"
 WRK_SECONDS = 5
 PHASE_LIMIT_SECONDS = 600
 THROUGHPUT_TARGET = 0.70
-CHOICE = re.compile(r'name="choice" value="([0-9a-f]{20})"')
+RADIO = re.compile(r'type="radio" name="choice" value="([0-9a-f]{20})"')
+CHECKBOX = re.compile(r'type="checkbox" name="choice" value="([0-9a-f]{20})"')
+SELECT = re.compile(r'name="(match-[0-9a-f]{20})"')
+OPTION = re.compile(r'<option value="([0-9a-f]{20})">')
+GUESSES = ["2.66e-5", "2.7×10^-5", "0.5", "BPTT", "backpropagation", "RTRL"]  # what typing learners try
 NEXT = re.compile(r'href="([^"]+)" data-quiz-next')
-VERDICT = re.compile(r'<h2 class="verdict">(✓ Correct|✗ Not quite)</h2>')
+VERDICT = re.compile(
+    r'<h2 class="verdict">\s*(✓ Correct|◐ Partly right: (\d+)% of the mark|✗ Not quite)\s*</h2>'
+)
+
+
+def random_answer(html: str) -> dict[str, list[str]]:
+    """What a learner might submit on this question page, read from its form as a browser would."""
+    if radios := RADIO.findall(html):
+        return {"choice": [random.choice(radios)]}  # noqa: S311 - a simulated learner, not a secret
+    if boxes := CHECKBOX.findall(html):
+        return {"choice": random.sample(boxes, random.randint(1, len(boxes)))}  # noqa: S311
+    if selects := SELECT.findall(html):
+        options = sorted(set(OPTION.findall(html)))
+        return {name: [random.choice(options)] for name in dict.fromkeys(selects)}  # noqa: S311
+    if 'name="response"' in html:
+        return {"response": [random.choice(GUESSES)]}  # noqa: S311
+    raise ValueError("the question page has no answer form")
+
+
+def shown_credit(feedback: str) -> float:
+    """The credit the feedback panel states: 1, a partial share, or 0."""
+    verdict = VERDICT.search(feedback)
+    return 1.0 if verdict[1] == "✓ Correct" else (int(verdict[2]) / 100 if verdict[2] else 0.0)
 
 
 @dataclass
@@ -63,8 +89,8 @@ class Learner:
     cookies: dict[str, str] = field(default_factory=dict)
     timings: list[Timing] = field(default_factory=list)
     attempt: str = ""
-    sent: dict[int, str] = field(default_factory=dict)  # question id -> choice token
-    verdicts: dict[int, bool] = field(default_factory=dict)  # question id -> shown as correct
+    sent: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # question id -> the form sent
+    verdicts: dict[int, float] = field(default_factory=dict)  # question id -> the credit shown
 
     def request(self, kind: str, method: str, path: str, body: str = "", headers: dict | None = None):
         headers = dict(headers or {})
@@ -94,13 +120,13 @@ class Learner:
         )
         return response.getheader("Location")
 
-    def answer(self, question_path: str, token: str) -> str:
+    def answer(self, question_path: str, form: dict[str, list[str]]) -> str:
         """Submit as htmx does, with the CSRF token from the page's header configuration."""
         _, html = self.request(
             "answer",
             "POST",
             question_path,
-            urllib.parse.urlencode({"choice": token}),
+            urllib.parse.urlencode(form, doseq=True),
             {"HX-Request": "true", "X-CSRFToken": self.cookies["csrftoken"]},
         )
         return html
@@ -114,16 +140,16 @@ def take_quiz(learner: Learner, start_together: threading.Barrier) -> Learner:
     first = True
     while "/questions/" in path:
         _, html = learner.request("question page", "GET", path)
-        token = random.choice(CHOICE.findall(html))  # noqa: S311 - a simulated learner, not a secret
+        form = random_answer(html)
         question_id = int(path.rstrip("/").rsplit("/", 1)[1])
-        learner.sent[question_id] = token
+        learner.sent[question_id] = form
         if first:  # a double click: the same answer twice at once must be stored once
             with ThreadPoolExecutor(2) as pair:
-                feedback, _ = pair.map(functools.partial(learner.answer, path), [token, token])
+                feedback, _ = pair.map(functools.partial(learner.answer, path), [form, form])
             first = False
         else:
-            feedback = learner.answer(path, token)
-        learner.verdicts[question_id] = VERDICT.search(feedback)[1] == "✓ Correct"
+            feedback = learner.answer(path, form)
+        learner.verdicts[question_id] = shown_credit(feedback)
         path = NEXT.search(feedback)[1]
     learner.request("results", "GET", path)
     return learner
@@ -210,17 +236,28 @@ def check_database(learners: list[Learner], env: dict[str, str]) -> list[str]:
                 problems.append(
                     f"attempt {learner.attempt}: question {question_id} stored {len(stored_answers)}×"
                 )
-            elif [attempt.choice_token(c) for c in stored_answers[0].picks.all()] != [
-                learner.sent.get(question_id)
-            ]:
+            elif picked_tokens(attempt, stored_answers[0]) != picked_tokens_sent(learner.sent[question_id]):
                 problems.append(f"attempt {learner.attempt}: question {question_id} stored another choice")
-            elif stored_answers[0].is_correct != learner.verdicts.get(question_id):
+            elif round(100 * stored_answers[0].credit) != round(100 * learner.verdicts[question_id]):
                 problems.append(f"attempt {learner.attempt}: question {question_id} verdict differs")
         if attempt.finished_at is None:
             problems.append(f"attempt {learner.attempt} is not finished")
-        if attempt.score != sum(learner.verdicts.values()):
+        if abs(attempt.score - sum(answer.credit for answer in answers)) > 1e-9:
+            problems.append(f"attempt {learner.attempt}: score differs from its answers' credits")
+        if abs(attempt.score - sum(learner.verdicts.values())) > 0.01 * len(answers):
             problems.append(f"attempt {learner.attempt}: score differs from the verdicts shown")
     return problems
+
+
+def picked_tokens(attempt, answer) -> set[str] | None:
+    """The tokens of a stored choice answer's picks; None where picks are what a typed answer matched."""
+    if answer.response_text or answer.shown.get("kind") == "matching":
+        return None
+    return {attempt.choice_token(choice) for choice in answer.picks.all()}
+
+
+def picked_tokens_sent(form: dict[str, list[str]]) -> set[str] | None:
+    return set(form["choice"]) if "choice" in form else None
 
 
 def wrk_rps(port: int, path: str, cookie: str = "") -> tuple[float, int]:

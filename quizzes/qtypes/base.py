@@ -130,6 +130,10 @@ class QuestionType:
         """The response's credit, from 0 (none) to 1 (full), and the choices it counts as."""
         raise NotImplementedError
 
+    def sample_response(self, question: Question, choices: Sequence[Choice], *, right: bool) -> Response:
+        """A response a learner could give, fully right or wrong: what simulated learners and tests send."""
+        raise NotImplementedError
+
     def credit_text(self, choice: Choice, choices: Sequence[Choice]) -> str:
         """A choice's credit as the review states it; "" where right or wrong says it all."""
         return ""

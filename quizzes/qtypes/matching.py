@@ -83,6 +83,14 @@ class Matching(QuestionType):
         right = tuple(item for item, answer in response.pairs if answer == item.match_text)
         return Graded(len(right) / len(response.pairs), right)
 
+    def sample_response(self, question, choices, *, right):
+        """Every item with its own answer; or every item with the next item's answer."""
+        items = items_of(choices)
+        answers = [item.match_text for item in items]
+        if not right:
+            answers = answers[1:] + answers[:1]
+        return Response(pairs=tuple(zip(items, answers, strict=True)))
+
     def credit_text(self, choice, choices) -> str:
         return ""
 

@@ -96,6 +96,10 @@ class MultipleResponse(QuestionType):
         total = sum(weight_of(choice, choices) for choice in response.choices)
         return Graded(min(1.0, max(0.0, total / 100)), response.choices)
 
+    def sample_response(self, question, choices, *, right):
+        """All the right choices; or all the wrong ones, which earn nothing."""
+        return Response(tuple(choice for choice in choices if choice.is_correct == right))
+
     def credit_text(self, choice, choices) -> str:
         return f"{weight_of(choice, choices):+.4g}%".replace("-", "−")
 

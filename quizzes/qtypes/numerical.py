@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from quizzes.gift import formatted, gift_escape, gift_split
 from quizzes.moodle_xml import answer_element, answers_of
 
-from .base import ChoiceRow, FileAnswers, FileError, Graded, ResponseError, full_credit
+from .base import ChoiceRow, FileAnswers, FileError, Graded, Response, ResponseError, full_credit
 from .numbers import parse_number
 from .single import WEIGHTED
 from .typed import TypedAnswer
@@ -62,6 +62,13 @@ class Numerical(TypedAnswer):
             if matches(value, choice):
                 return Graded(full_credit(choice), (choice,))
         return Graded(0.0, ())
+
+    def sample_response(self, question, choices, *, right):
+        """The first full-credit value; or one far outside every answer's tolerance."""
+        if right:
+            return Response(text=next(choice.text for choice in choices if full_credit(choice) >= 1))
+        far = max(abs(parse_number(choice.text)) + (choice.tolerance or 0) for choice in choices)
+        return Response(text=f"{far * 1000 + 1:g}")
 
     def read_gift(self, body):
         """``#3:0.5``, ``#1..5`` or ``#=3:0#right =%50%3:1#close``: a value with a tolerance, or a range."""

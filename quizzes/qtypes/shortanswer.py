@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from quizzes.gift import gift_escape
 from quizzes.moodle_xml import answer_element, answers_of
 
-from .base import ChoiceRow, FileAnswers, Graded, full_credit
+from .base import ChoiceRow, FileAnswers, Graded, Response, full_credit
 from .single import WEIGHTED, answer_and_feedback, gift_answers
 from .typed import TypedAnswer
 
@@ -72,6 +72,12 @@ class ShortAnswer(TypedAnswer):
             if accepts(choice.text, response.text, question.options):
                 return Graded(full_credit(choice), (choice,))
         return Graded(0.0, ())
+
+    def sample_response(self, question, choices, *, right):
+        """A full-credit answer as a learner would type it (wildcards dropped); or a word none accepts."""
+        if right:
+            return Response(text=next(c.text for c in choices if full_credit(c) >= 1).replace("*", ""))
+        return Response(text="no such answer")
 
     def read_gift(self, body):
         """``=BPTT =backpropagation through time =%50%backprop``: every answer marked =, none ~."""

@@ -57,6 +57,9 @@ class SingleChoice(QuestionType):
     def grade(self, question, response):
         return Graded(1.0 if response.choices[0].is_correct else 0.0, response.choices)
 
+    def sample_response(self, question, choices, *, right):
+        return Response((next(choice for choice in choices if choice.is_correct == right),))
+
     moodle_type = "multichoice"
 
     def read_gift(self, body):

@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import Page
 
-from quizzes.models import Attempt, Choice
+from quizzes.models import Attempt, Choice, Question
+from quizzes.qtypes import Offer
 
 QUESTION_URL = re.compile(r"/attempts/(?P<attempt>[0-9a-f-]+)/questions/(?P<question>\d+)/$")
 
@@ -21,3 +22,20 @@ def start_and_answer_first_question_correctly(page: Page, live_server) -> Attemp
     page.locator(f'input[value="{attempt.choice_token(choice)}"]').check()
     page.get_by_role("button", name="Submit answer").click()
     return attempt
+
+
+def give_sample_answer(page: Page, attempt: Attempt, question: Question, *, right: bool) -> None:
+    """Fill the question's form with its type's sample response, right or wrong, as a learner would."""
+    response = question.type.sample_response(question, attempt.ordered_choices(question), right=right)
+    for choice in response.choices:
+        page.locator(f'input[value="{attempt.choice_token(choice)}"]').check()
+    if response.text:
+        page.get_by_label("Your answer").fill(response.text)
+    offer = Offer(attempt, [])
+    for item, answer in response.pairs:
+        page.locator(f'select[name="match-{attempt.choice_token(item)}"]').select_option(offer.token(answer))
+
+
+def current_question(page: Page) -> tuple[Attempt, Question]:
+    match = QUESTION_URL.search(page.url)
+    return Attempt.objects.get(public_id=match["attempt"]), Question.objects.get(pk=int(match["question"]))

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Attempt, Choice, Question, Quiz
+from quizzes.qtypes import Offer
 
 _serial = count(1)
 HTMX = {"HX-Request": "true"}
@@ -94,3 +95,22 @@ def start(client: Client, quiz: Quiz | str) -> Attempt:
 
 def question_url(attempt: Attempt, question_id: int) -> str:
     return reverse("attempt-question", args=[attempt.public_id, question_id])
+
+
+def sample_form(attempt: Attempt, question: Question, *, right: bool) -> dict[str, object]:
+    """The POST body of the question's type's sample response, as the question page's form sends it."""
+    response = question.type.sample_response(question, attempt.ordered_choices(question), right=right)
+    offer = Offer(attempt, [])
+    data: dict[str, object] = {"choice": [attempt.choice_token(choice) for choice in response.choices]}
+    if response.text:
+        data["response"] = response.text
+    for item, answer in response.pairs:
+        data[f"match-{attempt.choice_token(item)}"] = offer.token(answer)
+    return data
+
+
+def answer_every_question(client: Client, attempt: Attempt, *, right: bool) -> None:
+    """Answer each question of the attempt in its order, with its type's sample response."""
+    for question_id in attempt.question_ids:
+        question = Question.objects.get(pk=question_id)
+        client.post(question_url(attempt, question_id), sample_form(attempt, question, right=right))

@@ -33,16 +33,26 @@ def test_no_seed_question_reveals_its_answer_before_it_is_answered(client: Clien
         assert response.status_code == 200
         html = response.content.decode()
         card = card_html(html)
-        correct = next(c for c in question.choices.all() if c.is_correct)
+        choices = list(question.choices.all())
         assert "is_correct" not in html
         assert not re.search(r'class="[^"]*(correct|right|wrong)', card)
         assert "Correct" not in card
-        assert str(render_markdown(correct.feedback)) not in html
+        for choice in choices:
+            assert str(render_markdown(choice.feedback)) not in html
         assert str(render_markdown(question.explanation)) not in html
-        values = re.findall(r'name="choice" value="([^"]+)"', card)
-        assert len(values) == 4
-        assert not {str(c.pk) for c in question.choices.all()} & set(values)
+        values = re.findall(r'name="(?:choice|match-[0-9a-f]+)" value="([^"]+)"', card)
+        values += re.findall(r'<option value="([^"]+)"', card)
+        picked_from = {
+            "single": 4,
+            "truefalse": 2,
+            "multiple": len(choices),
+            "matching": 3 * 4,
+        }  # three selects of four answers
+        assert len(values) == picked_from.get(question.kind, 0), question.kind  # typed answers offer none
+        assert not {str(c.pk) for c in choices} & set(values)
         assert all(re.fullmatch(r"[0-9a-f]{20}", value) for value in values)
+        if question.kind in ("numerical", "shortanswer"):  # nothing says what to type
+            assert not any(choice.text in card for choice in choices), question.kind
         assert {name.lower() for name in response.headers} <= STANDARD_HEADERS
 
 

@@ -11,7 +11,7 @@ from quizzes.models import Attempt, Question, Quiz
 from rnnsim.models import RenderedPlot
 from studysite.rendering import render_markdown_inline
 
-from .makers import HTMX, start
+from .makers import HTMX, answer_every_question, start
 
 pytestmark = pytest.mark.usefixtures("seed")
 SEED_QUIZ = "rnn-gradients-bptt"
@@ -54,12 +54,9 @@ def test_a_wrong_choice_shows_its_own_plot(client: Client) -> None:
 
 def test_review_shows_every_explanation_plot(client: Client) -> None:
     attempt = start(client, SEED_QUIZ)
-    questions = {q.pk: q for q in Quiz.objects.get().questions.prefetch_related("choices")}
-    for question_id in attempt.question_ids:
-        question = questions[question_id]
-        answer(client, attempt, question, next(c for c in question.choices.all() if c.is_correct))
+    answer_every_question(client, attempt, right=True)
     html = client.get(reverse("attempt-results", args=[attempt.public_id])).content.decode()
-    assert html.count('class="plot-figure"') >= 17
+    assert html.count('class="plot-figure"') >= 22
     for plot in RenderedPlot.objects.all():
         assert plot.png_url in html
 
@@ -68,10 +65,7 @@ def test_results_page_query_count_does_not_grow_with_plots(
     client: Client, django_assert_max_num_queries
 ) -> None:
     attempt = start(client, SEED_QUIZ)
-    questions = {q.pk: q for q in Quiz.objects.get().questions.prefetch_related("choices")}
-    for question_id in attempt.question_ids:
-        question = questions[question_id]
-        answer(client, attempt, question, next(c for c in question.choices.all() if not c.is_correct))
+    answer_every_question(client, attempt, right=False)
     client.get(reverse("attempt-results", args=[attempt.public_id]))  # plots now rendered
     with django_assert_max_num_queries(9):
         client.get(reverse("attempt-results", args=[attempt.public_id]))

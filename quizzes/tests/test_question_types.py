@@ -684,3 +684,17 @@ def test_a_gift_file_mixing_every_type_imports_and_round_trips_byte_for_byte() -
     from_xml = Quiz.objects.create(title="Every type", slug="from-xml", shuffle_choices=False)
     importing.import_quiz(xml, fmt="xml", quiz=from_xml)
     assert export_moodle_xml(from_xml) == xml
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_every_types_sample_responses_grade_as_they_say(kind, seed) -> None:
+    question = Quiz.objects.get(slug="rnn-gradients-bptt").questions.filter(kind=kind).first()
+    choices = sorted(question.choices.all(), key=lambda choice: choice.order)
+    assert (
+        question.type.grade(question, question.type.sample_response(question, choices, right=True)).credit
+        == 1
+    )
+    assert (
+        question.type.grade(question, question.type.sample_response(question, choices, right=False)).credit
+        == 0
+    )

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from quizzes import exporting
 from quizzes.models import Attempt, Question, Quiz
-from quizzes.tests.makers import make_quiz
+from quizzes.tests.makers import answer_every_question, make_quiz
 from studysite.note_exports import rows_csv, rows_tsv
 
 pytestmark = pytest.mark.usefixtures("seed")
@@ -30,34 +30,32 @@ def quiz() -> Quiz:
 def finish(client: Client) -> None:
     client.post(reverse("attempt-start", args=["rnn-gradients-bptt"]))
     attempt = Attempt.objects.order_by("-started_at").first()
-    for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices"):
-        choice = question.choices.all()[0]
-        client.post(
-            reverse("attempt-question", args=[attempt.public_id, question.pk]),
-            {"choice": attempt.choice_token(choice)},
-        )
+    answer_every_question(client, attempt, right=False)
 
 
 def test_gift_escapes_its_special_characters_and_keeps_feedback() -> None:
     assert exporting.gift_escape("a~b=c#d{e}f:g\\h") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h"
     gift = exporting.export_gift(quiz())
-    assert gift.count("::Q") == 17
-    assert gift.count("\t=") == 17  # one correct answer each
-    assert gift.count("\t~") == 51
-    assert gift.count("\t####") == 17
+    assert gift.count("::Q") == 22
+    assert gift.count("\t####") == 22
     assert "\\{\\\\langle t\\\\rangle\\}" in gift  # LaTeX braces escaped
-    for block in gift.split("::Q")[1:]:
+    blocks = gift.split("::Q")[1:]
+    for block in blocks:
         assert block.count(" {\n") == 1  # no unescaped brace opens a second answer list
+    for block in blocks[:17]:  # the single-choice questions: one right answer and three wrong
+        assert block.count("\t=") == 1
+        assert block.count("\t~") == 3
 
 
 def test_moodle_xml_has_every_question_answer_and_embedded_plot() -> None:
     root = ET.fromstring(exporting.export_moodle_xml(quiz()))
-    questions = root.findall("question[@type='multichoice']")
-    assert len(questions) == 17
+    questions = [node for node in root.findall("question") if node.get("type") != "category"]
+    assert len(questions) == 22
+    singles = [node for node in questions if node.findtext("single") == "true"]
+    assert len(singles) == 17
+    for node in singles:
+        assert sorted(a.get("fraction") for a in node.findall("answer")) == ["0", "0", "0", "100"]
     for node in questions:
-        fractions = sorted(a.get("fraction") for a in node.findall("answer"))
-        assert fractions == ["0", "0", "0", "100"]
-        assert node.find("single").text == "true"
         files = node.findall("generalfeedback/file")
         assert len(files) == 1
         assert base64.b64decode(files[0].text).startswith(b"\x89PNG")
@@ -66,7 +64,7 @@ def test_moodle_xml_has_every_question_answer_and_embedded_plot() -> None:
 
 def test_quiz_as_a_deck_puts_the_answer_and_explanation_on_the_back() -> None:
     rows = exporting.quiz_rows(quiz())
-    assert len(rows) == 17
+    assert len(rows) == 22
     first = rows[0]
     question = quiz().questions.get(order=1)
     assert first.guid == question.guid
@@ -83,7 +81,7 @@ def test_learners_download_the_quiz_only_after_finishing_it(client: Client) -> N
     finish(client)
     assert url in client.get(reverse("quiz-start", args=["rnn-gradients-bptt"])).content.decode()
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
-    assert len(rows) == 18
+    assert len(rows) == 23
 
 
 def test_staff_download_every_format(client: Client) -> None:

@@ -60,7 +60,7 @@ def test_json_round_trip_into_an_empty_database_is_identical() -> None:
     StudySet.objects.all().delete()
     assert not Question.objects.exists()
     result = importing.import_quiz(exported, fmt="json")
-    assert (result.created, result.updated) == (17, 0)
+    assert (result.created, result.updated) == (22, 0)
     assert content() == before
 
 
@@ -69,15 +69,17 @@ def test_gift_round_trip_keeps_texts_choices_and_feedback_and_reimport_updates()
     source = Quiz.objects.get()
     gift = exporting.export_gift(source).encode()
     target = make_quiz(questions=0)
-    assert importing.import_quiz(gift, fmt="gift", quiz=target).created == 17
-    assert importing.import_quiz(gift, fmt="gift", quiz=target).updated == 17
-    assert target.questions.count() == 17
+    assert importing.import_quiz(gift, fmt="gift", quiz=target).created == 22
+    assert importing.import_quiz(gift, fmt="gift", quiz=target).updated == 22
+    assert target.questions.count() == 22
     for original, copy in zip(
         source.questions.order_by("order"), target.questions.order_by("order"), strict=True
     ):
         assert (copy.text, copy.explanation) == (original.text, original.explanation)
-        keep = ("order", "text", "is_correct", "feedback")
+        # GIFT has no feedback per matching pair: Moodle's matching questions have none.
+        keep = ("order", "text", "is_correct") + (() if original.kind == "matching" else ("feedback",))
         assert list(copy.choices.values_list(*keep)) == list(original.choices.values_list(*keep))
+        assert copy.kind == original.kind
 
 
 @pytest.mark.parametrize(
@@ -135,7 +137,7 @@ def test_command_line_round_trip(tmp_path) -> None:
     call_command("export_quiz", "rnn-gradients-bptt", format="gift", output=str(path), stdout=io.StringIO())
     target = make_quiz(questions=0)
     call_command("import_quiz", str(path), quiz=target.slug, stdout=io.StringIO())
-    assert target.questions.count() == 17
+    assert target.questions.count() == 22
     bad = tmp_path / "bad.gift"
     bad.write_text("::Q:: broken {=a")
     with pytest.raises(CommandError, match="unbalanced braces"):

@@ -7,8 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizzes.models import Attempt, Choice
-from quizzes.tests.browsing import QUESTION_URL, start_and_answer_first_question_correctly
+from quizzes.tests.browsing import (
+    current_question,
+    give_sample_answer,
+    start_and_answer_first_question_correctly,
+)
 
 from .test_plot_renditions import NARROWEST_SHOWN_PX
 
@@ -80,13 +83,11 @@ def test_a_phone_gets_the_phone_rendition_everywhere_at_a_legible_width(page: Pa
     page.goto(f"{live_server.url}/quizzes/rnn-gradients-bptt/")
     page.get_by_role("button", name="Start the quiz").click()
     while "/results/" not in page.url:
-        match = QUESTION_URL.search(page.url)
-        wrong = Choice.objects.filter(question_id=int(match["question"]), is_correct=False).first()
-        token = Attempt.objects.get(public_id=match["attempt"]).choice_token(wrong)
-        page.locator(f'input[value="{token}"]').check()
+        attempt, question = current_question(page)
+        give_sample_answer(page, attempt, question, right=False)
         page.get_by_role("button", name="Submit answer").click()
         expect(page.locator(".feedback .verdict")).to_be_visible()
-        if match["question"] == "1" or page.locator(".feedback .plot-figure img").count():
+        if question.order == 1 or page.locator(".feedback .plot-figure img").count():
             for shown in shown_renditions(page):
                 assert shown["phone"], shown
                 assert shown["width"] >= NARROWEST_SHOWN_PX, shown

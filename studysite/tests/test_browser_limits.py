@@ -37,7 +37,7 @@ def test_start_over_abandons_the_attempt_and_says_what_that_means(page: Page, li
     expect(page.locator(".feedback")).to_be_visible()
     page.goto(f"{live_server.url}/quizzes/rnn-gradients-bptt/")
     expect(page.get_by_role("link", name="Resume your attempt")).to_be_visible()
-    expect(page.locator("#start-over-note")).to_contain_text("You have answered 1 of 17 questions")
+    expect(page.locator("#start-over-note")).to_contain_text("You have answered 1 of 22 questions")
     page.get_by_role("button", name="Start over").click()
     expect(page).to_have_url(re.compile(r"/attempts/[0-9a-f-]+/questions/\d+/$"))
     assert QUESTION_URL.search(page.url)["attempt"] != str(attempt.public_id)

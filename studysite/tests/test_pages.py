@@ -16,7 +16,7 @@ def test_home_lists_study_sets_with_counts(client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "RNN Gradients and Backpropagation" in html
-    assert "17 questions" in html
+    assert "22 questions" in html
     assert "38 flashcards" in html
     assert "9 note sections" in html
 

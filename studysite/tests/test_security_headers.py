@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from flashcards.models import Deck
 from quizzes.models import Attempt, Question
+from quizzes.tests.makers import answer_every_question
 from rnnsim.figures import get_or_render, resolve
 from rnnsim.models import RenderedPlot
 
@@ -29,9 +30,7 @@ def learner_pages(client: Client) -> list[str]:
     client.force_login(User.objects.create_user("lea", password="a-long-password-1"))
     client.post(reverse("attempt-start", args=["rnn-gradients-bptt"]))
     attempt = Attempt.objects.get()
-    for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices"):
-        url = reverse("attempt-question", args=[attempt.public_id, question.pk])
-        client.post(url, {"choice": attempt.choice_token(question.choices.all()[0])})
+    answer_every_question(client, attempt, right=False)
     first = attempt.question_ids[0]
     deck = Deck.objects.get()
     card = deck.cards.first()
