@@ -338,3 +338,8 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: question {self.question_id}, credit {self.credit:g}"
+
+    @property
+    def verdict(self) -> str:
+        """Which class a page colours the answer by: "right", "partial" or "wrong"."""
+        return "right" if self.is_correct else ("partial" if self.credit > 0 else "wrong")

@@ -87,7 +87,7 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
         "no_match_feedback": question.options.get("no_match_feedback", "") if not picked else "",
         "choices": [
             {
-                "text": choice.text,
+                "text": question.type.shown_text(choice),
                 "feedback": choice.feedback,
                 "is_correct": choice.is_correct,
                 "picked": choice.pk in picked,

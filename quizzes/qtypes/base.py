@@ -134,6 +134,10 @@ class QuestionType:
         """A response a learner could give, fully right or wrong: what simulated learners and tests send."""
         raise NotImplementedError
 
+    def shown_text(self, choice: Choice) -> str:
+        """A choice as the review shows it, in Markdown."""
+        return choice.text
+
     def credit_text(self, choice: Choice, choices: Sequence[Choice]) -> str:
         """A choice's credit as the review states it; "" where right or wrong says it all."""
         return ""

@@ -63,6 +63,9 @@ class Numerical(TypedAnswer):
                 return Graded(full_credit(choice), (choice,))
         return Graded(0.0, ())
 
+    def shown_text(self, choice) -> str:
+        return f"{choice.text} ± {choice.tolerance or 0:g}"
+
     def sample_response(self, question, choices, *, right):
         """The first full-credit value; or one far outside every answer's tolerance."""
         if right:

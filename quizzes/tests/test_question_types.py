@@ -89,6 +89,7 @@ def test_the_feedback_says_partly_right_and_names_each_ticked_choice() -> None:
     _attempt, response = tick(Client(), question, [1, 3, 2], **HTMX)
     html = response.content.decode()
     assert "◐ Partly right: 50% of the mark" in html
+    assert 'class="feedback is-partial"' in html  # neither the right colour nor the wrong one
     assert "Why “Option 1” is right" in html
     assert "Why “Option 3” is wrong" in html
     assert "+50%" in html
@@ -698,3 +699,9 @@ def test_every_types_sample_responses_grade_as_they_say(kind, seed) -> None:
         question.type.grade(question, question.type.sample_response(question, choices, right=False)).credit
         == 0
     )
+
+
+def test_the_numerical_review_shows_each_answer_with_its_tolerance() -> None:
+    question = typed_question("numerical", [("2.656e-5", None, 2.66e-7)])
+    _answer, response = type_in(question, "1")
+    assert "2.656e-5 ± 2.66e-07" in response.content.decode()
