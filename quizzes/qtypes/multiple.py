@@ -9,14 +9,13 @@ nothing: full credit for ticking exactly the right choices. Without weights, the
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from quizzes.gift import gift_escape
-from quizzes.moodle_xml import answer_element, answers_of
+from quizzes.moodle_xml import answers_of
 
 from .base import (
     ChoiceRow,
@@ -28,7 +27,7 @@ from .base import (
     ResponseError,
     picked_tokens,
 )
-from .single import WEIGHTED, answer_and_feedback, gift_answers, single_answer
+from .single import WEIGHTED, answer_and_feedback, gift_answers, single_answer, write_multichoice
 
 ALL_OR_NOTHING = "all_or_nothing"
 
@@ -127,11 +126,8 @@ class MultipleResponse(QuestionType):
         ]
 
     def write_moodle_xml(self, node, question, choices):
-        ET.SubElement(node, "single").text = "false"
-        ET.SubElement(node, "shuffleanswers").text = "true" if question.quiz.shuffle_choices else "false"
-        ET.SubElement(node, "answernumbering").text = "abc"
-        for choice in choices:
-            answer_element(node, choice.text, weight_of(choice, choices), choice.feedback)
+        fractions = [(choice, weight_of(choice, choices)) for choice in choices]
+        write_multichoice(node, question, fractions, single=False)
 
     def read_moodle_xml(self, node):
         if node.get("type") != "multichoice" or single_answer(node):

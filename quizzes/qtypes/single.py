@@ -82,11 +82,7 @@ class SingleChoice(QuestionType):
         ]
 
     def write_moodle_xml(self, node, question, choices):
-        ET.SubElement(node, "single").text = "true"
-        ET.SubElement(node, "shuffleanswers").text = "true" if question.quiz.shuffle_choices else "false"
-        ET.SubElement(node, "answernumbering").text = "abc"
-        for choice in choices:
-            answer_element(node, choice.text, 100 if choice.is_correct else 0, choice.feedback)
+        write_multichoice(node, question, [(choice, 100 if choice.is_correct else 0) for choice in choices])
 
     def read_moodle_xml(self, node):
         if node.get("type") != "multichoice" or not single_answer(node):
@@ -113,6 +109,15 @@ def gift_answers(body: str) -> list[tuple[str, str]]:
 def answer_and_feedback(text: str) -> tuple[str, str]:
     answer, *feedback = (piece for _, piece in gift_split(text, "#"))
     return formatted(answer), formatted("#".join(feedback))
+
+
+def write_multichoice(node, question, fractions, *, single: bool = True) -> None:
+    """A Moodle multichoice's settings and its answers, each choice with its fraction in percent."""
+    ET.SubElement(node, "single").text = "true" if single else "false"
+    ET.SubElement(node, "shuffleanswers").text = "true" if question.quiz.shuffle_choices else "false"
+    ET.SubElement(node, "answernumbering").text = "abc"
+    for choice, fraction in fractions:
+        answer_element(node, choice.text, fraction, choice.feedback)
 
 
 def single_answer(node) -> bool:

@@ -17,15 +17,10 @@ from matplotlib.text import Text
 from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.core.plots import NARROW, STYLE, make_plot, make_plots
 
+from .quick import quick_params
+
 NARROWEST_SHOWN_PX = 290
 SMALLEST_TEXT_PX = 11
-
-
-def params_of(name: str) -> dict:
-    params = EXPERIMENTS[name].defaults
-    if name == "bptt-cost":
-        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
-    return params
 
 
 def drawn_texts(figure) -> list[Text]:
@@ -49,7 +44,7 @@ def drawn_texts(figure) -> list[Text]:
 @pytest.fixture(scope="module", params=sorted(EXPERIMENTS))
 def narrow_plot(request):
     with matplotlib.rc_context(STYLE | NARROW.fonts):
-        figure = make_plots(request.param, params_of(request.param))[NARROW.name].figure
+        figure = make_plots(request.param, quick_params(request.param))[NARROW.name].figure
         figure.canvas.draw()
         yield request.param, figure
 
@@ -86,6 +81,6 @@ def test_no_text_runs_off_the_figure(narrow_plot) -> None:
 def test_texts_name_panels_in_words_true_of_both_layouts(narrow_plot) -> None:
     """A phone stacks the panels, so a caption's "Left:" would point at nothing there."""
     name, _ = narrow_plot
-    plot = make_plot(name, params_of(name))
+    plot = make_plot(name, quick_params(name))
     for text in (plot.title, plot.caption, plot.alt):
         assert not re.search(r"\b(left|right)\b(?! of)", text, re.IGNORECASE), (name, text)

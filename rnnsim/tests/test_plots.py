@@ -11,6 +11,8 @@ from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.core.plots import PLOTTERS, make_plot, sci
 from studysite.rendering import render_markdown_inline
 
+from .quick import quick_params
+
 
 def test_every_experiment_has_a_plot() -> None:
     assert set(PLOTTERS) == set(EXPERIMENTS)
@@ -18,9 +20,7 @@ def test_every_experiment_has_a_plot() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPERIMENTS))
 def test_plot_is_labelled_captioned_and_carries_its_numbers(name, draw_each_plot_once) -> None:
-    params = EXPERIMENTS[name].defaults
-    if name == "bptt-cost":
-        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    params = quick_params(name)
     plot = make_plot(name, params)
     for ax in plot.figure.axes:
         assert ax.get_ylabel(), name  # every axis, colour bars and twin axes included, says what it measures
@@ -114,9 +114,7 @@ def test_clipping_legends_cover_no_curve_and_the_title_names_both_moments(draw_e
 @pytest.mark.parametrize("name", sorted(PLOTTERS))
 def test_axis_labels_draw_their_math_as_mathtext(name) -> None:
     """Raw pseudo-TeX such as ‖dL/da_{T−k}‖ on an axis: subscripts and powers belong inside $…$."""
-    params = EXPERIMENTS[name].defaults
-    if name == "bptt-cost":
-        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    params = quick_params(name)
     plot = make_plot(name, params)
     for ax in plot.figure.axes:
         legend = [text.get_text() for text in ax.get_legend().get_texts()] if ax.get_legend() else []
@@ -128,9 +126,7 @@ def test_axis_labels_draw_their_math_as_mathtext(name) -> None:
 @pytest.mark.parametrize("name", sorted(PLOTTERS))
 def test_title_and_caption_draw_their_math_as_mathml_and_alt_text_stays_words(name) -> None:
     """Captions were ASCII pseudo-TeX (ρ^k, x_{t−1}, W_aa) beside a page whose math is MathML."""
-    params = EXPERIMENTS[name].defaults
-    if name == "bptt-cost":
-        params = {**params, "max_T": 64, "max_n": 64, "repeats": 1}
+    params = quick_params(name)
     plot = make_plot(name, params)
     for text in (plot.title, plot.caption):
         html = str(render_markdown_inline(text))
