@@ -705,3 +705,27 @@ def test_the_numerical_review_shows_each_answer_with_its_tolerance() -> None:
     question = typed_question("numerical", [("2.656e-5", None, 2.66e-7)])
     _answer, response = type_in(question, "1")
     assert "2.656e-5 ± 2.66e-07" in response.content.decode()
+
+
+def test_reimporting_a_question_as_another_type_keeps_the_recorded_answer_and_score() -> None:
+    """A re-import may change a question's type; what the learner was shown and scored stays."""
+    quiz = Quiz.objects.create(title="Change", slug="change", shuffle_choices=False)
+    importing.import_quiz(
+        b"::Q::Which mitigate explosions?{=Clipping#Yes. ~Weight decay#No.}", fmt="gift", quiz=quiz
+    )
+    client = Client()
+    attempt = start(client, quiz)
+    question = quiz.questions.get()
+    client.post(question_url(attempt, question.pk), {"choice": tokens(attempt, question, [1])})
+    importing.import_quiz(
+        b"::Q::Which mitigate explosions?{~%100%Clipping ~%-100%Weight decay}", fmt="gift", quiz=quiz
+    )
+    question.refresh_from_db()
+    assert question.kind == "multiple"
+    answer = Answer.objects.get(attempt=attempt)
+    assert (answer.credit, answer.shown["kind"]) == (1.0, "single")
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0
+    page = client.get(f"/attempts/{attempt.public_id}/results/").content.decode()
+    assert "1 / 1" in page
+    assert "✓ Correct answer (yours)" in page
