@@ -13,7 +13,8 @@ from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .models import Answer, Attempt, Choice, Question, Quiz
-from .qtypes import KIND_CHOICES, TYPES
+from .qtypes import KIND_CHOICES, TYPES, QuestionType
+from .snapshots import shown
 from .statistics import MIN_ATTEMPTS, question_stats
 
 OPTION_FIELDS = list(dict.fromkeys(name for kind in TYPES.values() for name in kind.option_fields))
@@ -34,12 +35,33 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
 
 
 class ChoiceInline(admin.StackedInline):
+    """A saved question's choices show the fields its type uses, under its type's names for them."""
+
     form = SiblingOrderForm
     model = Choice
     formset = ChoiceInlineFormSet
     extra = 0
     min_num = 2
-    fields = ["order", "text", "match_text", "is_correct", "weight", "tolerance", "feedback", "plot"]
+    fields = list(dict.fromkeys(name for kind in TYPES.values() for name in kind.choice_fields))
+
+    def get_fields(self, request, obj: Question | None = None) -> list[str]:
+        kind = edited_type(request, obj)
+        return list(kind.choice_fields) if kind else self.fields
+
+    def get_min_num(self, request, obj: Question | None = None, **kwargs) -> int:
+        kind = edited_type(request, obj)
+        return kind.min_choices if kind else self.min_num
+
+    def get_formset(self, request, obj: Question | None = None, **kwargs):
+        if kind := edited_type(request, obj):
+            kwargs.setdefault("labels", kind.choice_fields)
+        return super().get_formset(request, obj, **kwargs)
+
+
+def edited_type(request, question: Question | None) -> QuestionType | None:
+    """The type being saved (so a changed type's fields appear with the form's errors), or the stored one."""
+    posted = TYPES.get(request.POST.get("kind", "")) if request.method == "POST" else None
+    return posted or (question.type if question is not None else None)
 
 
 class QuestionInline(admin.StackedInline):
@@ -111,7 +133,8 @@ class QuestionAdminForm(forms.ModelForm):
     kind = forms.ChoiceField(
         label="Type",
         choices=KIND_CHOICES,
-        help_text=" ".join(f"{kind.label}: {kind.help}" for kind in TYPES.values()),
+        help_text=" ".join(f"{kind.label}: {kind.help}" for kind in TYPES.values())
+        + " After changing the type, save to see the choice fields the new type uses.",
     )
 
     class Meta:
@@ -197,7 +220,8 @@ class AnswerInline(admin.TabularInline):
     @admin.display(description="Response")
     def response(self, answer: Answer) -> str:
         """What the learner gave, as they saw it: the answer's snapshot outlives edits to the choices."""
-        return "; ".join(choice["text"] for choice in answer.shown.get("choices", []) if choice["picked"])
+        seen = shown(answer)
+        return seen.type.response_text(seen)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

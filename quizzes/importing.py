@@ -69,13 +69,25 @@ class ParsedQuiz:
 
 
 @dataclass(frozen=True)
+class PlannedChange:
+    """What an import does to one question of the file: what a preview lists."""
+
+    where: str  # the file's line and the question's name
+    change: str  # "create", or "update question 4"
+    kind: str  # the type's label
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.change}"
+
+
+@dataclass(frozen=True)
 class QuizImportResult:
     quiz: Quiz
     created: int
     updated: int
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)  # per question: "create …" or "update …"
+    actions: list[PlannedChange] = field(default_factory=list)
     applied: bool = True  # False for a dry run, which writes nothing
 
 
@@ -271,6 +283,12 @@ def plot_tag(node) -> dict | None:
 PARSERS = {"json": parse_json, "gift": parse_gift, "xml": parse_moodle_xml}
 
 
+def format_of(filename: str) -> str:
+    """A file's format by its name: Moodle saves GIFT as .txt or .gift, its XML as .xml."""
+    name = filename.lower()
+    return "gift" if name.endswith((".gift", ".txt")) else name.rpartition(".")[2]
+
+
 def import_quiz(
     content: bytes, *, fmt: str, quiz: Quiz | None = None, dry_run: bool = False
 ) -> QuizImportResult:
@@ -315,7 +333,7 @@ class Plan:
     changed_choices: list[Choice] = field(default_factory=list)
     dropped_choice_ids: list[int] = field(default_factory=list)
     notes_anchors: dict[int, str | None] = field(default_factory=dict)  # id(question) → anchor
-    actions: list[str] = field(default_factory=list)
+    actions: list[PlannedChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -346,13 +364,14 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
                 "a copy)"
             )
             continue
+        label = TYPES[row.kind].label if row.kind in TYPES else row.kind
         if question is None:
             question = Question(quiz=target, **({"guid": row.guid} if row.guid else {}))
             plan.new_questions.append(question)
-            plan.actions.append(f"{row.where}: create")
+            plan.actions.append(PlannedChange(row.where, "create", label))
         else:
             plan.changed_questions.append(question)
-            plan.actions.append(f"{row.where}: update question {question.order}")
+            plan.actions.append(PlannedChange(row.where, f"update question {question.order}", label))
         if row.order is not None:
             question.order = row.order
         elif question.pk is None:

@@ -343,3 +343,20 @@ class Answer(models.Model):
     def verdict(self) -> str:
         """Which class a page colours the answer by: "right", "partial" or "wrong"."""
         return "right" if self.is_correct else ("partial" if self.credit > 0 else "wrong")
+
+
+class StagedImport(models.Model):
+    """A file an instructor has previewed and not yet imported: one per instructor, the latest preview.
+
+    The preview and the import read the same bytes, so what is imported is what was previewed.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    fmt = models.CharField(max_length=8)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    content = models.BinaryField()
+    staged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.user_id}"

@@ -1,8 +1,9 @@
 from django.urls import path, re_path
 
-from . import views
+from . import import_page, views
 
 urlpatterns = [
+    path("quizzes/import/", import_page.quiz_import, name="quiz-import"),  # as decks/import/ is for decks
     path("quizzes/<slug:slug>/", views.quiz_start, name="quiz-start"),
     path("quizzes/<slug:slug>/attempts/", views.attempt_start, name="attempt-start"),
     path("attempts/<uuid:public_id>/", views.attempt_resume, name="attempt-resume"),

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from django.http import QueryDict
 
     from quizzes.models import Attempt, Choice, Question
+    from quizzes.snapshots import ShownQuestion
 
 
 @dataclass
@@ -109,6 +110,15 @@ class QuestionType:
     feedback_template: ClassVar[str] = "quizzes/qtypes/choices_feedback.html"
     option_fields: ClassVar[dict[str, forms.Field]] = {}  # its settings, stored in Question.options
     blank_choices: ClassVar[bool] = False  # whether a choice may have no text (a matching distractor)
+    min_choices: ClassVar[int] = 2  # the fewest its validation accepts: admin shows as many rows
+    # The Choice fields an instructor fills in for this type, each with its label in admin's inline.
+    choice_fields: ClassVar[dict[str, str]] = {
+        "order": "Order",
+        "text": "Text",
+        "is_correct": "Correct",
+        "feedback": "Feedback",
+        "plot": "Feedback plot",
+    }
 
     def validate(self, question: Question, choices: Sequence[Choice]) -> None:
         """Raise ValidationError if the question, with these choices, could not be graded."""
@@ -137,6 +147,10 @@ class QuestionType:
     def shown_text(self, choice: Choice) -> str:
         """A choice as the review shows it, in Markdown."""
         return choice.text
+
+    def response_text(self, shown: ShownQuestion) -> str:
+        """What the learner gave, on one line, from the answer's snapshot: for instructors' lists."""
+        return "; ".join(choice.text for choice in shown.picked)
 
     def credit_text(self, choice: Choice, choices: Sequence[Choice]) -> str:
         """A choice's credit as the review states it; "" where right or wrong says it all."""

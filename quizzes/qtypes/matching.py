@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 
@@ -36,6 +37,13 @@ class Matching(QuestionType):
     feedback_template = "quizzes/qtypes/matching_feedback.html"
     moodle_type = "matching"
     blank_choices = True
+    choice_fields: ClassVar[dict[str, str]] = {
+        "order": "Order",
+        "text": "Item (empty for an extra wrong answer)",
+        "match_text": "Matches",
+        "feedback": "Feedback when paired wrongly",
+        "plot": "Feedback plot",
+    }
 
     def validate(self, question, choices) -> None:
         super().validate(question, choices)
@@ -93,6 +101,9 @@ class Matching(QuestionType):
 
     def credit_text(self, choice, choices) -> str:
         return ""
+
+    def response_text(self, shown) -> str:
+        return "; ".join(f"{item.text} → {item.given}" for item in shown.choices if item.text)
 
     def read_gift(self, body):
         """``=item -> answer =item2 -> answer2 = -> extra``: every answer marked = with an arrow."""

@@ -48,6 +48,14 @@ class MultipleResponse(QuestionType):
         "are 0 or negative; the total is floored at 0. Leave all weights empty to share 100% equally."
     )
     input_template = "quizzes/qtypes/multiple_input.html"
+    choice_fields: ClassVar[dict[str, str]] = {
+        "order": "Order",
+        "text": "Text",
+        "is_correct": "Correct",
+        "weight": "Weight (%)",
+        "feedback": "Feedback",
+        "plot": "Feedback plot",
+    }
     option_fields: ClassVar[dict[str, forms.Field]] = {
         ALL_OR_NOTHING: forms.BooleanField(
             required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 
@@ -37,6 +38,15 @@ class Numerical(TypedAnswer):
     input_mode = "decimal"
     input_hint = "A number: 2.7e-5, 0.000027 and 2.7×10^-5 all count; press Enter to submit."
     moodle_type = "numerical"
+    choice_fields: ClassVar[dict[str, str]] = {
+        "order": "Order",
+        "text": "Value",
+        "tolerance": "Tolerance (±)",
+        "is_correct": "Full credit",
+        "weight": "Credit (%)",
+        "feedback": "Feedback",
+        "plot": "Feedback plot",
+    }
 
     def validate(self, question, choices) -> None:
         for choice in choices:

@@ -48,6 +48,11 @@ class ShortAnswer(TypedAnswer):
         "first one the whole response matches gives its credit."
     )
     moodle_type = "shortanswer"
+    choice_fields: ClassVar[dict[str, str]] = TypedAnswer.choice_fields | {
+        "text": "Accepted answer (* matches any characters)",
+        "is_correct": "Full credit",
+        "weight": "Credit (%)",
+    }
     option_fields: ClassVar[dict[str, forms.Field]] = TypedAnswer.option_fields | {
         CASE_SENSITIVE: forms.BooleanField(
             required=False, label="Case sensitive", help_text="Short answer: “bptt” does not match “BPTT”."

@@ -20,6 +20,7 @@ class TypedAnswer(QuestionType):
     review_template = "quizzes/qtypes/typed_review.html"
     feedback_template = "quizzes/qtypes/typed_feedback.html"
     empty_message: ClassVar[str] = "Type your answer before submitting."
+    min_choices: ClassVar[int] = 1
     input_mode: ClassVar[str] = "text"  # the keyboard a phone shows
     input_hint: ClassVar[str] = "A word or phrase; press Enter to submit."
     option_fields: ClassVar[dict[str, forms.Field]] = {
@@ -53,6 +54,9 @@ class TypedAnswer(QuestionType):
         if len(text) > MAX_RESPONSE:
             raise ResponseError(f"Keep your answer under {MAX_RESPONSE} characters.")
         return Response(text=text)
+
+    def response_text(self, shown) -> str:
+        return shown.response
 
     def credit_text(self, choice, choices) -> str:
         return f"{full_credit(choice) * 100:g}%"

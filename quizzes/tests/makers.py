@@ -60,29 +60,31 @@ def question_admin_data(
         "notes_section": str(question.notes_section_id or ""),
         "choices-TOTAL_FORMS": str(len(choices)),
         "choices-INITIAL_FORMS": str(len(choices)),
-        "choices-MIN_NUM_FORMS": "2",
+        "choices-MIN_NUM_FORMS": str(question.type.min_choices),
         "choices-MAX_NUM_FORMS": "1000",
     }
     data |= {name: "on" for name, value in question.options.items() if value is True}
-    if question.plot:
-        experiment = question.plot["experiment"]
-        data["plot__experiment"] = experiment
-        for name, value in question.plot.get("params", {}).items():
-            data[f"plot__{experiment}__{name}"] = str(value)
+    data |= {name: value for name, value in question.options.items() if isinstance(value, str)}
+    data |= plot_widget_data("plot", question.plot)
+    fields = question.type.choice_fields  # the ones admin's inline shows for the question's type
     for i, (choice, correct) in enumerate(zip(choices, correct_flags, strict=True)):
-        data |= {
-            f"choices-{i}-id": str(choice.pk),
-            f"choices-{i}-question": str(question.pk),
-            f"choices-{i}-order": str(choice.order),
-            f"choices-{i}-text": choice.text,
-            f"choices-{i}-feedback": choice.feedback,
-            f"choices-{i}-weight": "" if choice.weight is None else str(choice.weight),
-        }
-        if correct:
+        data |= {f"choices-{i}-id": str(choice.pk), f"choices-{i}-question": str(question.pk)}
+        for name in fields.keys() - {"is_correct", "plot"}:
+            value = getattr(choice, name)
+            data[f"choices-{i}-{name}"] = "" if value is None else str(value)
+        if correct and "is_correct" in fields:
             data[f"choices-{i}-is_correct"] = "on"
-        if choice.plot:
-            data[f"choices-{i}-plot__experiment"] = choice.plot["experiment"]
+        data |= plot_widget_data(f"choices-{i}-plot", choice.plot)
     return data | extra
+
+
+def plot_widget_data(name: str, plot: dict | None) -> dict[str, str]:
+    """What the plot picker posts for a spec: its experiment and each parameter."""
+    if not plot:
+        return {}
+    experiment = plot["experiment"]
+    params = {f"{name}__{experiment}__{key}": str(value) for key, value in plot.get("params", {}).items()}
+    return {f"{name}__experiment": experiment} | params
 
 
 def start(client: Client, quiz: Quiz | str) -> Attempt:

@@ -1,4 +1,4 @@
-"""manage.py import_quiz FILE [--format json|gift] [--quiz SLUG] [--dry-run]"""
+"""manage.py import_quiz FILE [--format json|gift|xml] [--quiz SLUG] [--dry-run]"""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from studysite.exchange import ImportRejected
 
 
 class Command(BaseCommand):
-    help = "Import a StudySite quiz (JSON) or GIFT questions into a quiz; a bad file changes nothing."
+    help = "Import a StudySite quiz (JSON), or GIFT or Moodle XML questions into a quiz; all or nothing."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path")
         parser.add_argument(
             "--format", choices=list(importing.PARSERS), help="Defaults to the file's extension."
         )
-        parser.add_argument("--quiz", help="For GIFT: the slug of the quiz to add the questions to.")
+        parser.add_argument("--quiz", help="For GIFT and XML: the slug of the quiz to add the questions to.")
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -32,9 +32,7 @@ class Command(BaseCommand):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"No such file: {source}")
-        fmt = format or (
-            "gift" if source.name.endswith((".gift", ".gift.txt")) else source.suffix.lstrip(".").lower()
-        )
+        fmt = format or importing.format_of(source.name)
         target = None
         if quiz:
             target = Quiz.objects.filter(slug=quiz).first()
@@ -47,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(f"{verdict}:\n" + "\n".join(error.problems)) from None
         if dry_run:
             for action in result.actions:
-                self.stdout.write(action)
+                self.stdout.write(f"{action} ({action.kind})")
         for line in result.skipped + result.warnings:
             self.stdout.write(self.style.WARNING(line))
         counts = f"{result.created} new questions, {result.updated} updated" + (
