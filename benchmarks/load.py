@@ -51,7 +51,8 @@ RADIO = re.compile(r'type="radio" name="choice" value="([0-9a-f]{20})"')
 CHECKBOX = re.compile(r'type="checkbox" name="choice" value="([0-9a-f]{20})"')
 SELECT = re.compile(r'name="(match-[0-9a-f]{20})"')
 OPTION = re.compile(r'<option value="([0-9a-f]{20})">')
-GUESSES = ["2.66e-5", "2.7×10^-5", "0.5", "BPTT", "backpropagation", "RTRL"]  # what typing learners try
+NUMBER_GUESSES = ["2.66e-5", "2.7×10^-5", "0.5"]  # what typing learners try
+WORD_GUESSES = ["BPTT", "backpropagation", "RTRL"]
 NEXT = re.compile(r'href="([^"]+)" data-quiz-next')
 VERDICT = re.compile(
     r'<h2 class="verdict">\s*(✓ Correct|◐ Partly right: (\d+)% of the mark|✗ Not quite)\s*</h2>'
@@ -68,7 +69,8 @@ def random_answer(html: str) -> dict[str, list[str]]:
         options = sorted(set(OPTION.findall(html)))
         return {name: [random.choice(options)] for name in dict.fromkeys(selects)}  # noqa: S311
     if 'name="response"' in html:
-        return {"response": [random.choice(GUESSES)]}  # noqa: S311
+        guesses = NUMBER_GUESSES if 'inputmode="decimal"' in html else WORD_GUESSES
+        return {"response": [random.choice(guesses)]}  # noqa: S311
     raise ValueError("the question page has no answer form")
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 from rnnsim.figures import get_or_render, spec_from_json
@@ -14,9 +18,10 @@ from studysite.exchange import export_study_set
 from studysite.note_exports import NoteRow
 
 from .gift import gift_escape
-from .models import Question, Quiz
+from .models import Choice, Question, Quiz
 from .moodle_xml import PLOT_TAG, text_element
 from .qtypes.base import LETTERS
+from .variants import asked, variant_choices
 
 FORMAT = "studysite-quiz"
 VERSION = 1
@@ -46,6 +51,7 @@ def export_json(quiz: Quiz) -> dict:
                 "text": q.text,
                 "explanation": q.explanation,
                 "plot": q.plot,
+                "template": q.template,
                 "notes_section": q.notes_section.anchor if q.notes_section else None,
                 "choices": [
                     {
@@ -70,24 +76,58 @@ def questions_of(quiz: Quiz) -> list[Question]:
     return list(quiz.questions.select_related("notes_section").prefetch_related("choices").order_by("order"))
 
 
-def quiz_rows(quiz: Quiz) -> list[NoteRow]:
-    """One card per question, keyed by the question's GUID so a re-export updates the same notes."""
-    rows = []
+@dataclass(frozen=True)
+class Exported:
+    """A question as a file without simulations holds it: a template becomes a few fixed variants."""
+
+    question: Question  # a template's is an unsaved copy, filled in with one variant
+    choices: list[Choice]
+    name: str
+    guid: str  # a variant's is derived from its template's and its number, so a re-export updates it
+
+
+def exported(quiz: Quiz) -> Iterator[Exported]:
+    """Every question, each template as STUDYSITE_EXPORTED_VARIANTS distinct pre-drawn variants."""
     for question in questions_of(quiz):
-        choices = sorted(question.choices.all(), key=lambda c: c.order)
+        if not question.template:
+            choices = sorted(question.choices.all(), key=lambda c: c.order)
+            yield Exported(question, choices, f"Q{question.order}", question.guid)
+            continue
+        drawn: set[str] = set()
+        wanted = settings.STUDYSITE_EXPORTED_VARIANTS
+        for attempt in range(4 * wanted):  # a small range may repeat a draw: a few spare seeds skip it
+            seed = f"export:{question.guid}:{attempt}"
+            filled = asked(question, seed)
+            identity = json.dumps(filled.variant.params, sort_keys=True)
+            if identity in drawn:
+                continue
+            drawn.add(identity)
+            number = len(drawn)
+            guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:variant:{question.guid}:{number}").hex
+            name = f"Q{question.order} variant {number}"
+            yield Exported(filled, variant_choices(filled, seed), name, guid)
+            if number == wanted:
+                break
+
+
+def quiz_rows(quiz: Quiz) -> list[NoteRow]:
+    """One card per question (per variant of a template), keyed by GUID so a re-export updates it."""
+    rows = []
+    for item in exported(quiz):
+        question, choices = item.question, item.choices
         front = question.text + "\n\n" + "\n".join(f"{LETTERS[i]}. {c.text}  " for i, c in enumerate(choices))
         back = f"{question.type.card_answer(choices)}\n\n{question.explanation}"
         tags = ["quiz", quiz.slug] + ([question.notes_section.anchor] if question.notes_section_id else [])
-        rows.append(NoteRow(question.guid, front, back, tags, question.plot))
+        rows.append(NoteRow(item.guid, front, back, tags, question.plot))
     return rows
 
 
 def export_gift(quiz: Quiz) -> str:
     """Moodle GIFT: each question's answers in its type's syntax, the explanation as general feedback."""
     blocks = [f"// {quiz.title}\n// Exported from StudySite. Text is Markdown with LaTeX.\n"]
-    for question in questions_of(quiz):
-        choices = sorted(question.choices.all(), key=lambda c: c.order)
-        lines = [f"::{gift_escape(f'Q{question.order}')}::[markdown]{gift_escape(question.text)} {{"]
+    for item in exported(quiz):
+        question, choices = item.question, item.choices
+        lines = [f"::{gift_escape(item.name)}::[markdown]{gift_escape(question.text)} {{"]
         lines += [f"\t{line}" for line in question.type.write_gift(question, choices)]
         lines.append(f"\t####{gift_escape(question.explanation)}")
         lines.append("}")
@@ -100,9 +140,10 @@ def export_moodle_xml(quiz: Quiz) -> bytes:
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", {"type": "category"})
     text_element(category, "category", f"$course$/StudySite/{quiz.title}", fmt=None)
-    for question in questions_of(quiz):
+    for item in exported(quiz):
+        question = item.question
         node = ET.SubElement(root, "question", {"type": question.type.moodle_type})
-        text_element(node, "name", f"Q{question.order}", fmt=None)
+        text_element(node, "name", item.name, fmt=None)
         body = question.text
         feedback = text_element(node, "generalfeedback", question.explanation)
         spec = spec_from_json(question.plot)
@@ -118,6 +159,6 @@ def export_moodle_xml(quiz: Quiz) -> bytes:
             ET.SubElement(tag, "text").text = PLOT_TAG + json.dumps(question.plot, sort_keys=True)
         text_element(node, "questiontext", body)
         ET.SubElement(node, "defaultgrade").text = "1"
-        question.type.write_moodle_xml(node, question, sorted(question.choices.all(), key=lambda c: c.order))
+        question.type.write_moodle_xml(node, question, item.choices)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")

@@ -57,7 +57,8 @@ def submit_answer(*, attempt: Attempt, question: Question, response: Response) -
     existing = Answer.objects.filter(attempt=attempt, question=question).first()
     if existing is not None:
         return existing, False
-    graded = question.type.grade(question, response)
+    choices = attempt.ordered_choices(question)
+    graded = question.type.grade(question, choices, response)
     # The checks above are the whole validation: full_clean() would only re-query rows already loaded.
     answer = Answer(
         attempt=attempt,
@@ -65,14 +66,14 @@ def submit_answer(*, attempt: Attempt, question: Question, response: Response) -
         credit=graded.credit,
         is_correct=graded.credit >= FULL_CREDIT,
         response_text=response.text,
-        shown=snapshot(question, attempt.ordered_choices(question), response, graded),
+        shown=snapshot(question, choices, response, graded),
     )
     try:
         with transaction.atomic():
             answer.save()
     except IntegrityError:
         return Answer.objects.get(attempt=attempt, question=question), False
-    answer.picks.set(graded.picks)
+    answer.picks.set([choice for choice in graded.picks if choice.pk is not None])  # a variant's are unsaved
     Attempt.objects.filter(pk=attempt.pk).update(score=F("score") + graded.credit)
     answer_recorded.send(sender=Answer, answer=answer)
     if attempt.answers.count() == attempt.question_count:

@@ -56,6 +56,7 @@ class QuestionRow:
     kind: str = DEFAULT_KIND
     options: dict = field(default_factory=dict)
     gift_name: str = ""  # GIFT's ::name::, which identifies the question within its quiz
+    template: dict | None = None  # a question the simulation writes (JSON only)
 
 
 @dataclass
@@ -142,6 +143,7 @@ def parse_json(text: str) -> ParsedQuiz:
                 notes_section=record.get("notes_section", str),
                 kind=record.get("kind", str, DEFAULT_KIND),
                 options=record.get("options", dict, {}),
+                template=record.get("template", dict),
             )
         )
     return parsed
@@ -378,6 +380,8 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
             question.order, next_order = next_order, next_order + 1
         question.text, question.explanation = row.text, row.explanation
         question.kind, question.options = row.kind, row.options
+        if parsed.quiz is not None:  # JSON carries templates; GIFT and XML hold plain questions
+            question.template = row.template
         question.render()  # bulk writes skip save(), and drawing belongs before the write transaction
         if parsed.quiz is not None or row.plot:  # JSON (and an XML export's tag) carry plots; GIFT does not
             question.plot = row.plot or None
@@ -430,6 +434,7 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
             "order",
             "kind",
             "options",
+            "template",
             "text",
             "explanation",
             "plot",
@@ -487,7 +492,7 @@ def question_problems(row: QuestionRow) -> list[str]:
         for c in row.choices
     ]
     try:
-        Question(kind=row.kind, options=row.options).validate_choices(choices)
+        Question(kind=row.kind, options=row.options, template=row.template).validate_choices(choices)
     except ValidationError as error:
         problems += [f"{row.where}, field choices: {message}" for message in error.messages]
     for label, value in [("plot", row.plot), *((f"choice {c.order} plot", c.plot) for c in row.choices)]:

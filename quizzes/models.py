@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -18,10 +19,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from rnnsim.fields import PlotSpecModelField
+from rnnsim.variants import validate_template
 from studysite.models import NoteSection, StudySet, new_guid
 from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
-from .qtypes import DEFAULT_KIND, QuestionType, type_of, validate_kind
+from .qtypes import DEFAULT_KIND, TYPES, QuestionType, type_of, validate_kind
+from .variants import asked, variant_choices
 
 
 def random_62_bits() -> int:
@@ -98,6 +101,16 @@ class Question(RenderedMarkdownModel):
     plot = PlotSpecModelField(
         "explanation plot", help_text="The simulation that shows the answer, drawn beside the explanation."
     )
+    template = models.JSONField(
+        null=True,
+        blank=True,
+        validators=[validate_template],
+        help_text=(
+            "Makes this a question the simulation writes: each attempt draws its own parameters and the "
+            "engine computes the key (rnnsim.core.templates). {name} in the text and explanation shows "
+            "a drawn value, {key} the key."
+        ),
+    )
     guid = models.CharField(
         max_length=64, unique=True, default=new_guid, editable=False, help_text="Identity across exports."
     )
@@ -105,6 +118,7 @@ class Question(RenderedMarkdownModel):
     explanation_html = SanitisedHTMLField()
 
     rendered_fields = {"text_html": ("text", True), "explanation_html": ("explanation", False)}
+    variant = None  # set on the unsaved copy of a template question that an attempt asks
 
     class Meta:
         ordering = ["quiz", "order"]
@@ -122,8 +136,18 @@ class Question(RenderedMarkdownModel):
     def validate_choices(self, choices: Iterable[Choice]) -> None:
         """Raise ValidationError unless these choices, as they will be saved, let the question be graded.
 
-        Admin and import both call this, so neither can leave a question its type cannot grade.
+        Admin and import both call this, so neither can leave a question its type cannot grade. A
+        template's choices come from its variants, which the template's own validation checks.
         """
+        if self.template:
+            wanted = "single" if self.template.get("choices") else "numerical"
+            if self.kind != wanted:
+                raise ValidationError(
+                    f"A template with {'choices' if wanted == 'single' else 'a typed key'} is a "
+                    f"{TYPES[wanted].label.lower()} question.",
+                    code="template_kind",
+                )
+            return
         self.type.validate(self, list(choices))
 
 
@@ -292,8 +316,17 @@ class Attempt(models.Model):
         """1-based position of a question in this attempt; ValueError if it is not part of it."""
         return self.question_ids.index(question_id) + 1
 
+    def variant_seed(self, question: Question) -> str:
+        return f"{self.shuffle_seed}:variant:{question.pk}"
+
+    def asked(self, question: Question) -> Question:
+        """The question as this attempt asks it: a template's is this attempt's own variant."""
+        return asked(question, self.variant_seed(question))
+
     def ordered_choices(self, question: Question) -> list[Choice]:
         """The question's choices in this attempt's order: shuffled once per attempt, stable after."""
+        if question.variant is not None:
+            return variant_choices(question, self.variant_seed(question))
         choices = sorted(question.choices.all(), key=lambda choice: choice.order)
         if self.quiz.shuffle_choices:
             random.Random(f"{self.shuffle_seed}:{question.pk}").shuffle(choices)  # noqa: S311 - not security
@@ -301,7 +334,8 @@ class Attempt(models.Model):
 
     def choice_token(self, choice: Choice) -> str:
         """The value a choice's radio button carries: opaque, so neither pk nor order hints at the answer."""
-        return salted_hmac("quizzes.choice", f"{self.public_id}:{choice.pk}", algorithm="sha256").hexdigest()[
+        identity = choice.pk if choice.pk is not None else f"variant-{choice.order}"
+        return salted_hmac("quizzes.choice", f"{self.public_id}:{identity}", algorithm="sha256").hexdigest()[
             :20
         ]
 

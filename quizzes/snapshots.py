@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rnnsim.variants import stored
 from studysite.models import NoteSection
 
 from .models import Answer, Choice, Question
@@ -38,6 +39,7 @@ class ShownQuestion:
     credit: float | None = None  # None for answers recorded before partial credit: read their verdict
     response: str = ""  # what the learner typed, for the types they type into
     no_match_feedback: str = ""  # what a typed response matching no answer is told
+    variant: dict | None = None  # a template's variant: its drawn parameters, key, tolerance and engine
     plot: dict | None = None
     rendered_plot: object = None
     notes: NoteSection | None = None  # the question's notes section today, while the question exists
@@ -54,6 +56,11 @@ class ShownQuestion:
     @property
     def feedback_template(self) -> str:
         return self.type.feedback_template
+
+    @property
+    def variant_summary(self) -> str:
+        """The variant's drawn values as the question showed them: "rho = 0.85, k = 40"."""
+        return ", ".join(f"{name} = {value}" for name, value in (self.variant or {}).get("shown", {}).items())
 
     @property
     def several_picked(self) -> bool:
@@ -76,7 +83,7 @@ class ShownQuestion:
 
 def snapshot(question: Question, choices: Sequence[Choice], response: Response, graded: Graded) -> dict:
     """The JSON stored with an answer: the question and its choices in the order they were shown."""
-    picked = {choice.pk for choice in graded.picks}
+    picked = {identity(choice) for choice in graded.picks}
     return {
         "kind": question.kind,
         "text": question.text,
@@ -85,12 +92,13 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
         "credit": graded.credit,
         "response": response.text,
         "no_match_feedback": question.options.get("no_match_feedback", "") if not picked else "",
+        "variant": stored(question.variant) if question.variant is not None else None,
         "choices": [
             {
                 "text": question.type.shown_text(choice),
                 "feedback": choice.feedback,
                 "is_correct": choice.is_correct,
-                "picked": choice.pk in picked,
+                "picked": identity(choice) in picked,
                 "plot": choice.plot or None,
                 "credit_text": question.type.credit_text(choice, choices),
                 "match": choice.match_text,
@@ -99,6 +107,11 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
             for choice in choices
         ],
     }
+
+
+def identity(choice: Choice) -> object:
+    """A choice's identity among its question's: its key, or a variant's unsaved choice's order."""
+    return choice.pk if choice.pk is not None else ("variant", choice.order)
 
 
 def shown(answer: Answer, *, notes: NoteSection | None = None) -> ShownQuestion:
@@ -111,6 +124,7 @@ def shown(answer: Answer, *, notes: NoteSection | None = None) -> ShownQuestion:
         credit=data.get("credit"),
         response=data.get("response", ""),
         no_match_feedback=data.get("no_match_feedback", ""),
+        variant=data.get("variant"),
         plot=data.get("plot"),
         choices=[ShownChoice(**choice) for choice in data["choices"]],
         notes=notes,

@@ -23,6 +23,9 @@ from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
 from .models import Attempt, Choice, Question, Quiz
 from .qtypes import Offer, ResponseError
+from .variants import asked, variant_choices
+
+PREVIEW_SEED = "preview"  # an instructor's preview shows one variant of a template, always the same
 
 
 def visible_quizzes(request: HttpRequest):
@@ -119,7 +122,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     attempt = get_attempt(request, public_id)
     if closed := closed_attempt(request, attempt):
         return closed
-    question = get_attempt_question(attempt, question_id)
+    question = attempt.asked(get_attempt_question(attempt, question_id))
     choices = attempt.ordered_choices(question)
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
     answer = answers.get(question.pk)
@@ -210,12 +213,14 @@ def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
         ),
         pk=question_id,
     )
+    question = asked(question, PREVIEW_SEED)
+    choices = variant_choices(question, PREVIEW_SEED) if question.variant else question.choices.all()
     context = {
         "question": question,
         "position": question.order,
         "total": question.quiz.questions.count(),
     }
-    offer = Offer(None, [(f"preview-{choice.order}", choice) for choice in question.choices.all()])
+    offer = Offer(None, [(f"preview-{choice.order}", choice) for choice in choices])
     context |= {"answer_options": offer.options, **question.type.input_context(offer)}
     return render(request, "quizzes/question_preview.html", context)
 

@@ -261,6 +261,9 @@ RENDER_SLOT_DIR = os.environ.get(
 )
 LAB_RENDERS_PER_CLIENT = os.environ.get("STUDYSITE_LAB_RENDERS_PER_CLIENT", "60/10m")
 LAB_STORE_BYTES = int(os.environ.get("STUDYSITE_LAB_STORE_MB", "200")) * 2**20
+# A file without simulations (Anki, CSV, GIFT, Moodle XML) holds each question template as this many
+# pre-drawn variants, each a question of its own with a stable GUID.
+STUDYSITE_EXPORTED_VARIANTS = int(os.environ.get("STUDYSITE_EXPORTED_VARIANTS", "5"))
 
 # FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
 FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)

@@ -136,8 +136,11 @@ class QuestionType:
         """What this type's input template needs beyond the offered choices."""
         return {}
 
-    def grade(self, question: Question, response: Response) -> Graded:
-        """The response's credit, from 0 (none) to 1 (full), and the choices it counts as."""
+    def grade(self, question: Question, choices: Sequence[Choice], response: Response) -> Graded:
+        """The response's credit, from 0 (none) to 1 (full), and the choices it counts as.
+
+        ``choices`` are the ones the question offered: its own, or a template's variant's.
+        """
         raise NotImplementedError
 
     def sample_response(self, question: Question, choices: Sequence[Choice], *, right: bool) -> Response:

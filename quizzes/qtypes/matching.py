@@ -87,7 +87,7 @@ class Matching(QuestionType):
             pairs.append((item, answers[given]))
         return Response(pairs=tuple(pairs))
 
-    def grade(self, question, response):
+    def grade(self, question, choices, response):
         right = tuple(item for item, answer in response.pairs if answer == item.match_text)
         return Graded(len(right) / len(response.pairs), right)
 

@@ -95,8 +95,7 @@ class MultipleResponse(QuestionType):
             raise ResponseError("Tick at least one choice before submitting.")
         return Response(tuple(picked))
 
-    def grade(self, question, response):
-        choices = list(question.choices.all())
+    def grade(self, question, choices, response):
         if question.options.get(ALL_OR_NOTHING):
             right = {choice.pk for choice in choices if choice.is_correct}
             return Graded(float({choice.pk for choice in response.choices} == right), response.choices)

@@ -66,9 +66,9 @@ class Numerical(TypedAnswer):
             )
         return response
 
-    def grade(self, question, response):
+    def grade(self, question, choices, response):
         value = parse_number(response.text)
-        for choice in sorted(question.choices.all(), key=lambda choice: choice.order):
+        for choice in sorted(choices, key=lambda choice: choice.order):
             if matches(value, choice):
                 return Graded(full_credit(choice), (choice,))
         return Graded(0.0, ())

@@ -72,8 +72,8 @@ class ShortAnswer(TypedAnswer):
                 )
         super().validate(question, choices)
 
-    def grade(self, question, response):
-        for choice in sorted(question.choices.all(), key=lambda choice: choice.order):
+    def grade(self, question, choices, response):
+        for choice in sorted(choices, key=lambda choice: choice.order):
             if accepts(choice.text, response.text, question.options):
                 return Graded(full_credit(choice), (choice,))
         return Graded(0.0, ())

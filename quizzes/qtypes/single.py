@@ -54,7 +54,7 @@ class SingleChoice(QuestionType):
             raise ResponseError("Pick only one choice.")
         return Response(tuple(picked))
 
-    def grade(self, question, response):
+    def grade(self, question, choices, response):
         return Graded(1.0 if response.choices[0].is_correct else 0.0, response.choices)
 
     def sample_response(self, question, choices, *, right):

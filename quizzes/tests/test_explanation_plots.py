@@ -33,7 +33,9 @@ def test_no_plot_before_answering(client: Client) -> None:
 
 def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client) -> None:
     attempt = start(client, SEED_QUIZ)
-    question = Quiz.objects.get().questions.get(order=4)  # exploding gradients: rho = 1.2
+    question = Quiz.objects.get(slug="rnn-gradients-bptt").questions.get(
+        order=4
+    )  # exploding gradients: rho = 1.2
     html = answer(client, attempt, question, question.choices.get(is_correct=True))
     plot = RenderedPlot.objects.get(experiment="rho-power-law")
     assert plot.png_url in html
@@ -44,7 +46,7 @@ def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client)
 
 def test_a_wrong_choice_shows_its_own_plot(client: Client) -> None:
     attempt = start(client, SEED_QUIZ)
-    question = Quiz.objects.get().questions.get(order=5)
+    question = Quiz.objects.get(slug="rnn-gradients-bptt").questions.get(order=5)
     weight_decay = question.choices.get(text__startswith="Weight decay")
     html = answer(client, attempt, question, weight_decay)
     experiments = set(RenderedPlot.objects.values_list("experiment", flat=True))

@@ -692,11 +692,15 @@ def test_every_types_sample_responses_grade_as_they_say(kind, seed) -> None:
     question = Quiz.objects.get(slug="rnn-gradients-bptt").questions.filter(kind=kind).first()
     choices = sorted(question.choices.all(), key=lambda choice: choice.order)
     assert (
-        question.type.grade(question, question.type.sample_response(question, choices, right=True)).credit
+        question.type.grade(
+            question, choices, question.type.sample_response(question, choices, right=True)
+        ).credit
         == 1
     )
     assert (
-        question.type.grade(question, question.type.sample_response(question, choices, right=False)).credit
+        question.type.grade(
+            question, choices, question.type.sample_response(question, choices, right=False)
+        ).credit
         == 0
     )
 

@@ -28,7 +28,7 @@ def test_field_cleans_to_a_full_validated_spec() -> None:
 
 
 def test_widget_offers_every_experiment_and_the_preview(staff_client: Client) -> None:
-    question = Question.objects.get(order=4)
+    question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=4)
     html = staff_client.get(reverse("admin:quizzes_question_change", args=[question.pk])).content.decode()
     assert 'name="plot__experiment"' in html
     assert '<option value="rho-power-law" selected>' in html
@@ -39,7 +39,7 @@ def test_widget_offers_every_experiment_and_the_preview(staff_client: Client) ->
 
 
 def test_admin_saves_a_chosen_experiment_with_its_parameters(staff_client: Client) -> None:
-    question = Question.objects.get(order=4)
+    question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=4)
     data = question_admin_data(
         question, **{"plot__experiment": "pascanu-bound", "plot__pascanu-bound__s": "1.2"}
     )
@@ -50,7 +50,7 @@ def test_admin_saves_a_chosen_experiment_with_its_parameters(staff_client: Clien
 
 
 def test_admin_rejects_parameters_outside_the_spec(staff_client: Client) -> None:
-    question = Question.objects.get(order=4)
+    question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=4)
     data = question_admin_data(
         question, **{"plot__experiment": "pascanu-bound", "plot__pascanu-bound__s": "40"}
     )

@@ -47,7 +47,7 @@ def test_choice_validation_needs_exactly_one_correct() -> None:
 
 
 def test_admin_rejects_two_correct_choices_and_saves_nothing(staff_client: Client) -> None:
-    question = Question.objects.get(order=1)
+    question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=1)
     url = reverse("admin:quizzes_question_change", args=[question.pk])
     response = staff_client.post(url, question_admin_data(question, [True, True, False, False]))
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_admin_rejects_two_correct_choices_and_saves_nothing(staff_client: Clien
 
 
 def test_admin_saves_a_valid_change_of_correct_choice(staff_client: Client) -> None:
-    question = Question.objects.get(order=1)
+    question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=1)
     url = reverse("admin:quizzes_question_change", args=[question.pk])
     response = staff_client.post(url, question_admin_data(question, [False, True, False, False]))
     assert response.status_code == 302

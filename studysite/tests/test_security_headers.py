@@ -47,7 +47,7 @@ def learner_pages(client: Client) -> list[str]:
 
 def staff_pages(client: Client) -> list[str]:
     client.force_login(User.objects.create_superuser("boss", "b@example.org", "a-long-password-1"))
-    question = Question.objects.get(order=4)
+    question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=4)
     plot = RenderedPlot.objects.get(key=get_or_render(resolve("rho-power-law")).key)
     return [
         "/admin/", "/admin/quizzes/question/", reverse("admin:quizzes_question_change", args=[question.pk]),

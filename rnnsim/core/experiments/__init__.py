@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from . import cost, gradient_check, gradient_flow, lstm_gates, truncated, unrolling
 from .exploding import CLIFF, CLIPPING, SENSITIVITY, WEIGHT_DECAY
-from .spec import Experiment, Param, ParameterError
+from .spec import Distractor, Experiment, Param, ParameterError, Quantity
 
 EXPERIMENTS = MappingProxyType(
     {
@@ -38,4 +38,4 @@ def get_experiment(name: str) -> Experiment:
         raise KeyError(f"Unknown experiment {name!r}. Known: {', '.join(EXPERIMENTS)}.") from None
 
 
-__all__ = ["EXPERIMENTS", "Experiment", "Param", "ParameterError", "get_experiment"]
+__all__ = ["EXPERIMENTS", "Distractor", "Experiment", "Param", "ParameterError", "Quantity", "get_experiment"]

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import rnn
+from ..counting import count_multiply_adds
 from ..initialisation import rnn_params
 from ..losses import squared_error
-from .spec import Experiment, Param, seed_param
+from .spec import Distractor, Experiment, Param, Quantity, seed_param
 
 N_X = N_Y = 16
 BATCH = 16
@@ -115,4 +116,41 @@ EXPERIMENT = Experiment(
         seed_param(12),
     ),
     runner=run,
+    quantities=(
+        Quantity(
+            "forward-multiply-adds",
+            "the multiply-adds of one forward pass, counted matmul by matmul",
+            lambda run, v: (
+                count_multiply_adds(T=v["T"], B=v["B"], n=v["n"], n_x=v["n_x"], n_y=v["n_y"]).forward
+            ),
+            probes=(
+                Param("T", 50, 1, 1000, "Sequence length T.", integer=True),
+                Param("B", 16, 1, 256, "Batch size B.", integer=True),
+                Param("n", 64, 1, 512, "Hidden units n.", integer=True),
+                Param("n_x", 16, 1, 512, "Input size n_x.", integer=True, label="n_x"),
+                Param("n_y", 16, 1, 512, "Output size n_y.", integer=True, label="n_y"),
+            ),
+            closed_form=lambda v: v["T"] * v["B"] * (v["n"] ** 2 + v["n"] * v["n_x"] + v["n"] * v["n_y"]),
+            exact=True,
+            distractors={
+                "with-backward": Distractor(
+                    "3TB(n² + n·n_x + n·n_y), forward and backward",
+                    lambda v: 3 * v["T"] * v["B"] * (v["n"] ** 2 + v["n"] * v["n_x"] + v["n"] * v["n_y"]),
+                    "That counts the backward pass too, which does each product twice more (once for the "
+                    "weight's gradient, once for its input's). The forward pass alone is a third of it.",
+                ),
+                "recurrent-only": Distractor(
+                    "TB·n², the recurrent product alone",
+                    lambda v: v["T"] * v["B"] * v["n"] ** 2,
+                    "That counts only $W_{aa} a_{t-1}$. Each step also multiplies by $W_{ax}$ (input) and "
+                    "$W_y$ (output): $TB(n^2 + n n_x + n n_y)$.",
+                ),
+                "no-batch": Distractor(
+                    "T(n² + n·n_x + n·n_y), one sequence only",
+                    lambda v: v["T"] * (v["n"] ** 2 + v["n"] * v["n_x"] + v["n"] * v["n_y"]),
+                    "That is one sequence's count; a batch of $B$ sequences does it $B$ times.",
+                ),
+            },
+        ),
+    ),
 )

@@ -12,7 +12,7 @@ from ..initialisation import rnn_params, scaled_orthogonal
 from ..losses import squared_error
 from ..tasks import adding_problem
 from ..training import TrainingConfig, TrainingRecord, train_sgd
-from .spec import Experiment, Param, hidden_param, length_param, seed_param
+from .spec import Distractor, Experiment, Param, Quantity, hidden_param, length_param, seed_param
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,9 @@ def cliff_experiment(
     )
 
 
+SETTLED_LOSS = 1e-2
+
+
 @dataclass(frozen=True)
 class SensitivityResult:
     rhos: np.ndarray
@@ -246,6 +249,34 @@ CLIPPING = Experiment(
         seed_param(6),
     ),
     runner=clipping,
+    quantities=(
+        Quantity(
+            "largest-clipped-step",
+            "the length of clipped SGD's largest step",
+            lambda run, v: float(np.max(run().clipped.update_norm)),
+            closed_form=lambda v: v["learning_rate"] * v["threshold"],
+            agreement=1e-12,  # clipping engages at once from the exploding start: the step is exactly ηc
+            distractors={
+                "threshold-alone": Distractor(
+                    "c, the threshold itself",
+                    lambda v: v["threshold"],
+                    r"The threshold caps the gradient's norm at $c$; the step is the learning rate times "
+                    r"that gradient, so at most $\eta c$.",
+                ),
+                "rate-alone": Distractor(
+                    "η, the learning rate alone",
+                    lambda v: v["learning_rate"],
+                    r"A step is $\eta$ times the clipped gradient, whose norm is up to $c$: $\eta c$.",
+                ),
+                "rate-over-threshold": Distractor(
+                    "η/c",
+                    lambda v: v["learning_rate"] / v["threshold"],
+                    r"Clipping rescales the gradient *to* norm $c$; it does not divide by $c$. The step is "
+                    r"$\eta c$.",
+                ),
+            },
+        ),
+    ),
 )
 WEIGHT_DECAY = Experiment(
     name="weight-decay",
@@ -279,6 +310,29 @@ CLIFF = Experiment(
         Param("steps", 300, 20, 400, "SGD steps.", integer=True),
     ),
     runner=cliff_experiment,
+    quantities=(
+        Quantity(
+            "clipped-settles",
+            "whether clipped SGD has crossed the wall and settled",
+            lambda run, v: 0.0 if run().clipped_loss[-1] < SETTLED_LOSS else 1.0,
+            holds=lambda run, v: (
+                run().clipped_largest_step <= run().learning_rate * run().threshold * (1 + 1e-12)
+            ),
+            outcomes=(
+                (
+                    "It has crossed the wall and settled: its loss is below 0.01.",
+                    "Clipped steps are at most $\\eta c$ long, so SGD crosses the wall without being "
+                    "thrown; with enough steps at this learning rate it reaches the far side's minimum.",
+                ),
+                (
+                    "It has not settled yet: its loss is still 0.01 or more.",
+                    "Clipping keeps every step at most $\\eta c$ long. That is what makes the crossing "
+                    "safe, and also what makes it slow: with this learning rate and this many steps it "
+                    "has not reached the minimum yet.",
+                ),
+            ),
+        ),
+    ),
 )
 SENSITIVITY = Experiment(
     name="sensitivity",

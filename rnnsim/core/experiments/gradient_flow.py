@@ -10,7 +10,7 @@ from .. import rnn
 from ..initialisation import gaussian_with_top_singular_value, rnn_params, scaled_orthogonal
 from ..losses import squared_error
 from ..truncation import window_backward
-from .spec import Experiment, Param, hidden_param, length_param, seed_param
+from .spec import Distractor, Experiment, Param, Quantity, hidden_param, length_param, seed_param
 
 
 def ratio_back_in_time(
@@ -124,6 +124,45 @@ def residual_paths(*, s: float, T: int, n: int, seed: int) -> ResidualResult:
     return ResidualResult(k=k, plain=plain, residual=residual, low=(1 - s) ** k, high=(1 + s) ** k, s=s)
 
 
+STEPS_BACK = Param("k", 20, 1, 200, "Steps back in time from the loss.", integer=True, label="k")
+
+
+def power_distractors(base: str, symbol: str) -> dict[str, Distractor]:
+    """The usual wrong ways to carry a factor over k steps, for a factor named ``base``."""
+    return {
+        "k-times": Distractor(
+            f"k{symbol} instead of {symbol}ᵏ",
+            lambda v: v["k"] * v[base],
+            rf"That is $k{symbol}$: each step *multiplies* the gradient by ${symbol}$, so $k$ steps "
+            rf"multiply it by ${symbol}^k$; the factors compound, they do not add up.",
+        ),
+        "over-k": Distractor(
+            f"{symbol}/k",
+            lambda v: v[base] / v["k"],
+            rf"That divides ${symbol}$ by $k$. Going back $k$ steps applies the factor ${symbol}$ "
+            rf"$k$ times: ${symbol}^k$.",
+        ),
+        "inverse-power": Distractor(
+            f"1/{symbol}ᵏ, the factor turned upside down",
+            lambda v: v[base] ** -v["k"],
+            rf"That is $1/{symbol}^k$. Each step back multiplies the gradient by ${symbol}$ itself, so a "
+            rf"factor below 1 shrinks it and one above 1 grows it.",
+        ),
+        "about-one": Distractor(
+            "≈ 1: the gradient is kept",
+            lambda v: 1.0,
+            rf"Nothing keeps the gradient at its size here: each step multiplies it by ${symbol}$, so only "
+            rf"${symbol} = 1$ would.",
+            text="≈ 1: the gradient keeps its size",
+        ),
+    }
+
+
+def power_law_ratio(run, v) -> float:
+    result = run()
+    return float(result.ratios[list(result.rhos).index(v["rho"])][v["k"]])
+
+
 POWER_LAW = Experiment(
     name="rho-power-law",
     title="Gradient norm against distance in time",
@@ -138,6 +177,17 @@ POWER_LAW = Experiment(
         seed_param(3),
     ),
     runner=power_law,
+    quantities=(
+        Quantity(
+            "ratio",
+            "the share of the gradient left k steps back",
+            power_law_ratio,
+            probes=(STEPS_BACK,),
+            run_params=lambda v: {"T": v["k"]},
+            closed_form=lambda v: v["rho"] ** v["k"],
+            distractors=power_distractors("rho", "\\rho"),
+        ),
+    ),
 )
 PASCANU_BOUND = Experiment(
     name="pascanu-bound",
@@ -153,6 +203,18 @@ PASCANU_BOUND = Experiment(
         seed_param(4),
     ),
     runner=pascanu_bound,
+    quantities=(
+        Quantity(
+            "bound",
+            "Pascanu's bound on the share of the gradient left k steps back",
+            lambda run, v: float(run().bound[v["k"]]),
+            probes=(STEPS_BACK,),
+            run_params=lambda v: {"T": v["k"]},
+            closed_form=lambda v: v["s"] ** v["k"],
+            holds=lambda run, v: bool(np.all(run().ratio <= run().bound * (1 + 1e-12))),
+            distractors=power_distractors("s", "s"),
+        ),
+    ),
 )
 INPUT_WEIGHTS = Experiment(
     name="input-weights",
@@ -185,4 +247,38 @@ RESIDUAL = Experiment(
         seed_param(9),
     ),
     runner=residual_paths,
+    quantities=(
+        Quantity(
+            "upper-band",
+            "the most the residual RNN's gradient can grow over k steps",
+            lambda run, v: float(run().high[v["k"]]),
+            probes=(STEPS_BACK,),
+            run_params=lambda v: {"T": v["k"]},
+            closed_form=lambda v: (1 + v["s"]) ** v["k"],
+            holds=lambda run, v: bool(
+                np.all(run().residual >= run().low * (1 - 1e-12))
+                and np.all(run().residual <= run().high * (1 + 1e-12))
+            ),
+            distractors={
+                "tanh-bound": Distractor(
+                    "sᵏ, the plain tanh RNN's bound",
+                    lambda v: v["s"] ** v["k"],
+                    "That is Pascanu's bound for the plain tanh RNN. The identity path adds 1 to every "
+                    "step's Jacobian, so each step can multiply the gradient by up to $1 + s$.",
+                ),
+                "linearised": Distractor(
+                    "1 + ks, the growth added up instead of compounded",
+                    lambda v: 1 + v["k"] * v["s"],
+                    "That adds $s$ once per step. The steps' factors multiply: $(1 + s)^k$.",
+                ),
+                "about-one": Distractor(
+                    "1: the identity path keeps the gradient exactly",
+                    lambda v: 1.0,
+                    "The identity path stops the gradient vanishing, but the recurrent term still acts: "
+                    "the gradient may grow, up to $(1 + s)^k$.",
+                    text="1: the identity path keeps it exactly",
+                ),
+            },
+        ),
+    ),
 )

@@ -9,7 +9,8 @@ import numpy as np
 from .. import lstm
 from ..initialisation import lstm_params
 from ..losses import squared_error
-from .spec import Experiment, Param, length_param, seed_param
+from .gradient_flow import STEPS_BACK
+from .spec import Distractor, Experiment, Param, Quantity, length_param, seed_param
 
 
 @dataclass(frozen=True)
@@ -79,4 +80,43 @@ EXPERIMENT = Experiment(
         seed_param(10),
     ),
     runner=run,
+    quantities=(
+        Quantity(
+            "cell-ratio",
+            "the share of the cell-state gradient left k steps back",
+            lambda run, v: float(
+                run().cell_ratios[list(run().forget_biases).index(v["forget_bias"])][v["k"]]
+            ),
+            probes=(STEPS_BACK,),
+            run_params=lambda v: {"T": v["k"]},
+            closed_form=lambda v: float(lstm.sigmoid(np.array(v["forget_bias"]))) ** v["k"],
+            distractors={
+                "k-times": Distractor(
+                    "kσ(b_f) instead of σ(b_f)ᵏ",
+                    lambda v: v["k"] * float(lstm.sigmoid(np.array(v["forget_bias"]))),
+                    r"That adds the forget gate up over the steps. Each step multiplies the cell gradient "
+                    r"by $f = \sigma(b_f)$, so $k$ steps multiply it by $\sigma(b_f)^k$.",
+                ),
+                "complement": Distractor(
+                    "(1 − σ(b_f))ᵏ, the gate's complement",
+                    lambda v: (1 - float(lstm.sigmoid(np.array(v["forget_bias"])))) ** v["k"],
+                    r"That uses $1 - f$, the share the gate forgets. The gradient flows through what it "
+                    r"keeps, $f = \sigma(b_f)$, once per step.",
+                ),
+                "bias-power": Distractor(
+                    "b_fᵏ, the bias itself instead of the gate",
+                    lambda v: v["forget_bias"] ** v["k"],
+                    r"That raises the bias, not the gate, to the power $k$. The gate is $\sigma(b_f)$, "
+                    r"between 0 and 1.",
+                ),
+                "about-one": Distractor(
+                    "≈ 1: an LSTM never forgets",
+                    lambda v: 1.0,
+                    r"Only a forget gate of exactly 1 keeps the cell gradient whole; any $\sigma(b_f) < 1$ "
+                    r"shrinks it by that factor every step.",
+                    text="≈ 1: an LSTM's cell gradient never fades",
+                ),
+            },
+        ),
+    ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -53,6 +53,42 @@ class Param:
         return float(f"{span / 200:.1g}")
 
 
+Values = Mapping[str, float | int]
+Run = Callable[[], Any]  # the experiment's run for one variant, made once however often it is asked for
+
+
+@dataclass(frozen=True)
+class Distractor:
+    """A named wrong way of reasoning, and the answer it leads to, for a question's wrong choices."""
+
+    label: str  # the reasoning, as an instructor picks it: "kρ instead of ρᵏ"
+    value: Callable[[Values], float]  # the answer it gives for a variant's parameters
+    feedback: str  # what a learner who picked it is told, in Markdown with LaTeX
+    text: str = ""  # the choice's own words where the number alone would mislead ("≈ 1: …")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number one run of the experiment determines: what a question template's key can be.
+
+    ``probes`` are parameters of the question that the experiment does not take (how many steps back
+    the question looks, k); ``run_params`` turns a variant's parameters into the experiment's. A regime
+    (``outcomes``) is a quantity whose value is which of a few things happens.
+    """
+
+    name: str
+    label: str
+    measure: Callable[[Run, Values], float]
+    probes: tuple[Param, ...] = ()
+    run_params: Callable[[Values], dict] = lambda values: {}
+    closed_form: Callable[[Values], float] | None = None  # where theory gives the number exactly
+    agreement: float = 1e-9  # how closely, relatively, the experiment's claim says the two agree
+    holds: Callable[[Run, Values], bool] | None = None  # the claim, on the variant, where no closed form
+    distractors: Mapping[str, Distractor] = field(default_factory=dict)
+    exact: bool = False  # an integer count: graded exactly, whatever the template's tolerance
+    outcomes: tuple[tuple[str, str], ...] = ()  # a regime: (choice text, feedback); measure gives the index
+
+
 @dataclass(frozen=True)
 class Experiment:
     name: str
@@ -60,6 +96,15 @@ class Experiment:
     claim: str
     params: tuple[Param, ...]
     runner: Callable[..., Any]
+    quantities: tuple[Quantity, ...] = ()
+
+    def quantity(self, name: str) -> Quantity:
+        """The quantity of that name; ParameterError naming the known ones otherwise."""
+        for quantity in self.quantities:
+            if quantity.name == name:
+                return quantity
+        known = ", ".join(q.name for q in self.quantities) or "none"
+        raise ParameterError(f"{self.name} has no quantity {name!r}. Known: {known}.")
 
     def resolve(self, raw: Mapping[str, object] | None = None) -> dict[str, float | int]:
         """Validate user parameters against the spec and fill in the defaults; unknown names are errors."""

@@ -10,7 +10,7 @@ from .. import rnn
 from ..initialisation import rnn_params, scaled_orthogonal
 from ..losses import squared_error
 from ..truncation import window_backward
-from .spec import Experiment, Param, hidden_param, length_param, seed_param
+from .spec import Distractor, Experiment, Param, Quantity, hidden_param, length_param, seed_param
 
 
 @dataclass(frozen=True)
@@ -62,4 +62,33 @@ EXPERIMENT = Experiment(
         seed_param(11),
     ),
     runner=run,
+    quantities=(
+        Quantity(
+            "shrink-factor",
+            "the factor by which the truncation error shrinks for each step added to the window",
+            lambda run, v: run().fitted_factor,
+            closed_form=lambda v: v["rho"],
+            agreement=0.05,  # a fit of log error against k: the claim's "a factor ρ" holds to 5%
+            distractors={
+                "complement": Distractor(
+                    "1 − ρ",
+                    lambda v: 1 - v["rho"],
+                    r"That is $1 - \rho$. The missing gradient comes from further back, where it has been "
+                    r"multiplied by $\rho$ once more per step: the error shrinks by $\rho$.",
+                ),
+                "squared": Distractor(
+                    "ρ²",
+                    lambda v: v["rho"] ** 2,
+                    r"One more step of window recovers one more step of the product, a single factor "
+                    r"$\rho$, not $\rho^2$.",
+                ),
+                "inverse": Distractor(
+                    "1/ρ: the error grows",
+                    lambda v: 1 / v["rho"],
+                    r"A longer window recovers more of the gradient, so the error shrinks; with "
+                    r"$\rho < 1$ the factor is $\rho$.",
+                ),
+            },
+        ),
+    ),
 )

@@ -1,0 +1,66 @@
+"""Question templates on the site's side: validated as content is saved, drawn for a learner, filled in.
+
+The engine (rnnsim.core.templates) draws variants and computes their keys; this module turns a
+template into the text, choices and plot spec a page shows, and refuses a template any of whose
+allowed draws the engine could not answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import re
+
+from django.core.exceptions import ValidationError
+
+from .core.experiments import ParameterError
+from .core.templates import Template, Variant, show_number
+from .figures import engine_version
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@functools.lru_cache(maxsize=128)
+def parsed(frozen: str) -> Template:
+    return Template.from_json(json.loads(frozen))
+
+
+def template_of(data: dict) -> Template:
+    """The engine's template for stored JSON, parsed once per process."""
+    return parsed(json.dumps(data, sort_keys=True))
+
+
+def validate_template(value: object) -> None:
+    """Model-field validator: refuse a template with any allowed draw the engine cannot answer."""
+    if value in (None, {}):
+        return
+    try:
+        template = template_of(value) if isinstance(value, dict) else Template.from_json(value)
+    except ParameterError as error:
+        raise ValidationError(str(error), code="invalid_template") from None
+    problems = template.problems()
+    if problems:
+        more = f" (and {len(problems) - 3} more draws)" if len(problems) > 3 else ""
+        raise ValidationError("; ".join(problems[:3]) + more, code="template_draw")
+
+
+def draw(data: dict, seed: str) -> Variant:
+    """The variant a seed draws: the same seed always draws the same one."""
+    return template_of(data).draw(random.Random(seed))  # noqa: S311 - variety, not secrecy
+
+
+def fill(text: str, variant: Variant) -> str:
+    """The text with its {name} placeholders replaced by the variant's numbers; other braces stay."""
+    values = variant.shown | {"key": show_number(variant.key), "tolerance": show_number(variant.tolerance)}
+    return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+
+
+def stored(variant: Variant) -> dict:
+    """What an answer keeps of its variant: enough to show it and to know what graded it."""
+    return variant.as_json() | {"engine": engine_version()}
+
+
+def plot_spec(data: dict, variant: Variant) -> dict:
+    """The variant's own plot: the experiment run with the variant's parameters."""
+    return {"experiment": data["experiment"], "params": variant.run_params}
