@@ -97,6 +97,7 @@ bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
 	$(PY) benchmarks/plots.py
 	$(PY) benchmarks/integrity.py
+	$(PY) benchmarks/variants.py
 
 # 50 learners against gunicorn, on SQLite and then on a throwaway PostgreSQL; wrk measures throughput.
 bench-load: $(VENV)/.installed

@@ -26,6 +26,7 @@ os.environ.update(
         "DJANGO_SETTINGS_MODULE": "studysite.settings",
         "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+        "STUDYSITE_VARIANT_POOL": "0",  # the content's own plots; benchmarks/variants.py times the pools
     }
 )
 sys.path.insert(0, str(PROJECT))

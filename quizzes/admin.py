@@ -49,6 +49,8 @@ class ChoiceInline(admin.StackedInline):
         return list(kind.choice_fields) if kind else self.fields
 
     def get_min_num(self, request, obj: Question | None = None, **kwargs) -> int:
+        if obj is not None and obj.template:
+            return 0  # a template's choices are its variants', drawn for each attempt
         kind = edited_type(request, obj)
         return kind.min_choices if kind else self.min_num
 
@@ -139,7 +141,7 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["quiz", "order", "kind", "text", "explanation", "plot", "notes_section"]
+        fields = ["quiz", "order", "kind", "text", "explanation", "plot", "template", "notes_section"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -176,6 +178,7 @@ class QuestionAdmin(ReorderableInlinesAdmin):
         "text",
         "explanation",
         "plot",
+        "template",
         "notes_section",
         "preview_link",
         "recorded_answers",

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from rnnsim.fields import PlotSpecModelField
-from rnnsim.variants import validate_template
+from rnnsim.fields import PlotSpecModelField, TemplateModelField
 from studysite.models import NoteSection, StudySet, new_guid
 from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
@@ -101,14 +100,11 @@ class Question(RenderedMarkdownModel):
     plot = PlotSpecModelField(
         "explanation plot", help_text="The simulation that shows the answer, drawn beside the explanation."
     )
-    template = models.JSONField(
-        null=True,
-        blank=True,
-        validators=[validate_template],
+    template = TemplateModelField(
         help_text=(
             "Makes this a question the simulation writes: each attempt draws its own parameters and the "
-            "engine computes the key (rnnsim.core.templates). {name} in the text and explanation shows "
-            "a drawn value, {key} the key."
+            "engine computes the key (rnnsim.core.templates). {{name}} in the text and explanation shows "
+            "a drawn value, {{key}} the key; single braces stay LaTeX's, as in $\\rho^{k}$."
         ),
     )
     guid = models.CharField(

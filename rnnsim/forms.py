@@ -93,3 +93,16 @@ class PlotSpecField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+class TemplateWidget(forms.Textarea):
+    """A question template's JSON, with a button that shows five sample variants before saving."""
+
+    template_name = "rnnsim/widgets/question_template.html"
+
+    class Media:
+        js = ["rnnsim/template_widget.js"]
+        css = {"all": ["rnnsim/plot_widget.css"]}
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"rows": 12, "cols": 80, "spellcheck": "false"} | (attrs or {}))

@@ -16,9 +16,10 @@ from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.utils import timezone
 
-from .fields import PlotSpecModelField
+from .fields import PlotSpecModelField, TemplateModelField
 from .figures import PlotSpec, spec_from_json
 from .models import RenderedPlot
+from .variants import pool_plot_specs
 
 TOUCH_EVERY = timedelta(
     hours=1
@@ -26,14 +27,15 @@ TOUCH_EVERY = timedelta(
 
 
 def referenced_specs() -> dict[str, PlotSpec]:
-    """Every distinct plot spec stored on content, by cache key, whichever app's model holds it."""
+    """Every distinct plot spec content shows (a template's: its pool's), by cache key, from any app."""
     specs = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if isinstance(field, PlotSpecModelField):
+            if isinstance(field, PlotSpecModelField | TemplateModelField):
                 values = model._default_manager.exclude(**{f"{field.name}__isnull": True})
                 for value in values.values_list(field.name, flat=True):
-                    if (spec := spec_from_json(value)) is not None:
+                    stored = pool_plot_specs(value) if isinstance(field, TemplateModelField) else [value]
+                    for spec in filter(None, map(spec_from_json, stored)):
                         specs[spec.key] = spec
     return specs
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import template_preview, views
 
 urlpatterns = [
     re_path(
@@ -9,6 +9,7 @@ urlpatterns = [
         name="plot-file",
     ),
     path("lab/", views.lab_index, name="lab-index"),
+    path("lab/templates/preview/", template_preview.template_preview, name="template-preview"),
     path("lab/<slug:name>/", views.lab_experiment, name="lab-experiment"),
     re_path(r"^lab/(?P<name>[-a-z0-9]+)/data\.(?P<fmt>csv|json)$", views.lab_data, name="lab-data"),
 ]

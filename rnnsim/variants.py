@@ -12,13 +12,14 @@ import json
 import random
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .core.experiments import ParameterError
 from .core.templates import Template, Variant, show_number
 from .figures import engine_version
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")  # {{rho}}: single braces stay LaTeX's, as in \rho^{k}
 
 
 @functools.lru_cache(maxsize=128)
@@ -46,13 +47,41 @@ def validate_template(value: object) -> None:
 
 
 def draw(data: dict, seed: str) -> Variant:
-    """The variant a seed draws: the same seed always draws the same one."""
-    return template_of(data).draw(random.Random(seed))  # noqa: S311 - variety, not secrecy
+    """The variant a seed draws, the same one every time: one of the template's pool, when it has one.
+
+    A pool (STUDYSITE_VARIANT_POOL variants per template) can be rendered ahead by render_plots, so
+    feedback never waits for a simulation; 0 draws from every allowed variant and renders on demand.
+    """
+    template = template_of(data)
+    size = settings.STUDYSITE_VARIANT_POOL
+    if size <= 0:
+        return template.draw(random.Random(seed))  # noqa: S311 - variety, not secrecy
+    index = random.Random(seed).randrange(size)  # noqa: S311
+    return template.variant(pool_values(data, index))
+
+
+def pool_values(data: dict, index: int) -> dict[str, float | int]:
+    """The parameters of the pool's variant number ``index``: fixed by the template's own content."""
+    frozen = json.dumps(data, sort_keys=True)
+    return template_of(data).draw_values(random.Random(f"pool:{frozen}:{index}"))  # noqa: S311
+
+
+def pool_plot_specs(data: dict) -> list[dict]:
+    """The plot of every variant in the template's pool, without running any: what render_plots draws."""
+    template = template_of(data)
+    return [
+        {"experiment": template.experiment.name, "params": template.run_params(pool_values(data, index))}
+        for index in range(max(settings.STUDYSITE_VARIANT_POOL, 0))
+    ]
 
 
 def fill(text: str, variant: Variant) -> str:
-    """The text with its {name} placeholders replaced by the variant's numbers; other braces stay."""
-    values = variant.shown | {"key": show_number(variant.key), "tolerance": show_number(variant.tolerance)}
+    """The text with its {{name}} placeholders replaced by the variant's numbers; other braces stay."""
+    exact = variant.tolerance == 0 and float(variant.key).is_integer()
+    values = variant.shown | {
+        "key": show_number(variant.key, exact=exact),
+        "tolerance": show_number(variant.tolerance),
+    }
     return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
 
 
@@ -63,4 +92,4 @@ def stored(variant: Variant) -> dict:
 
 def plot_spec(data: dict, variant: Variant) -> dict:
     """The variant's own plot: the experiment run with the variant's parameters."""
-    return {"experiment": data["experiment"], "params": variant.run_params}
+    return {"experiment": template_of(data).experiment.name, "params": variant.run_params}

@@ -264,6 +264,9 @@ LAB_STORE_BYTES = int(os.environ.get("STUDYSITE_LAB_STORE_MB", "200")) * 2**20
 # A file without simulations (Anki, CSV, GIFT, Moodle XML) holds each question template as this many
 # pre-drawn variants, each a question of its own with a stable GUID.
 STUDYSITE_EXPORTED_VARIANTS = int(os.environ.get("STUDYSITE_EXPORTED_VARIANTS", "5"))
+# Learners draw each template's variants from a pool of this many, which render_plots renders ahead so
+# that feedback never waits for a simulation; 0 draws from every allowed variant, rendered on demand.
+STUDYSITE_VARIANT_POOL = int(os.environ.get("STUDYSITE_VARIANT_POOL", "40"))
 
 # FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
 FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)

@@ -26,6 +26,7 @@ def start_and_answer_first_question_correctly(page: Page, live_server) -> Attemp
 
 def give_sample_answer(page: Page, attempt: Attempt, question: Question, *, right: bool) -> None:
     """Fill the question's form with its type's sample response, right or wrong, as a learner would."""
+    question = attempt.asked(question)  # a template's is the attempt's own variant
     response = question.type.sample_response(question, attempt.ordered_choices(question), right=right)
     for choice in response.choices:
         page.locator(f'input[value="{attempt.choice_token(choice)}"]').check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import count
 
 from django.test import Client
@@ -66,6 +67,8 @@ def question_admin_data(
     data |= {name: "on" for name, value in question.options.items() if value is True}
     data |= {name: value for name, value in question.options.items() if isinstance(value, str)}
     data |= plot_widget_data("plot", question.plot)
+    if question.template:
+        data["template"] = json.dumps(question.template)
     fields = question.type.choice_fields  # the ones admin's inline shows for the question's type
     for i, (choice, correct) in enumerate(zip(choices, correct_flags, strict=True)):
         data |= {f"choices-{i}-id": str(choice.pk), f"choices-{i}-question": str(question.pk)}
@@ -101,6 +104,7 @@ def question_url(attempt: Attempt, question_id: int) -> str:
 
 def sample_form(attempt: Attempt, question: Question, *, right: bool) -> dict[str, object]:
     """The POST body of the question's type's sample response, as the question page's form sends it."""
+    question = attempt.asked(question)  # a template's is the attempt's own variant
     response = question.type.sample_response(question, attempt.ordered_choices(question), right=right)
     offer = Offer(attempt, [])
     data: dict[str, object] = {"choice": [attempt.choice_token(choice) for choice in response.choices]}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .experiments import EXPERIMENTS, Experiment, ParameterError, Quantity
-from .experiments.spec import Param
+from .experiments.spec import Param, Run
 
 MAX_DRAWS = 2_000  # allowed draws per template: each one is checked before the template is saved
 MAX_CHOICES = 6
@@ -90,9 +90,9 @@ class Variant:
         }
 
 
-def show_number(value: float) -> str:
-    """A number as a question states it: 0.4305, 983 040 (a whole count), $2.656 \\times 10^{-5}$."""
-    if value == int(value) and abs(value) < 1e15:
+def show_number(value: float, *, exact: bool = False) -> str:
+    """A number as a question states it: 0.4305, $2.656 \\times 10^{-5}$, or an exact count, 983 040."""
+    if exact:
         return f"{int(value):,}".replace(",", "\u202f")  # a narrow no-break space between thousands
     text = f"{value:.4g}"
     if 1e-3 <= abs(value) < 1e4 and "e" not in text:
@@ -133,9 +133,7 @@ class Template:
             )
         missing = [p.name for p in quantity.probes if p.name not in raw_ranges]
         if missing:
-            raise ParameterError(
-                f"{missing[0]}: the quantity {quantity.name} needs it drawn; give its range."
-            )
+            raise ParameterError(f"{missing[0]}: {quantity.name} needs it drawn; give its range.")
         fixed = data.get("fixed") or {}
         tolerance = data.get("tolerance", 0.01)
         if not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
@@ -171,8 +169,11 @@ class Template:
 
     def draw(self, rng: random.Random) -> Variant:
         """One variant, drawn uniformly from the allowed ones."""
-        values = {r.name: self.typed(r.name, rng.choice(r.values)) for r in self.ranges}
-        return self.variant(values)
+        return self.variant(self.draw_values(rng))
+
+    def draw_values(self, rng: random.Random) -> dict[str, float | int]:
+        """One draw's parameters, without running anything."""
+        return {r.name: self.typed(r.name, rng.choice(r.values)) for r in self.ranges}
 
     def typed(self, name: str, value: float) -> float | int:
         spec = self.param(name)
@@ -195,8 +196,7 @@ class Template:
         for probe in self.quantity.probes:
             probe.parse(values[probe.name])  # ParameterError names the probe and its bounds
         run_params = self.run_params(values)
-        run = functools.partial(cached_run, self.experiment.name, json.dumps(run_params, sort_keys=True))
-        key = float(self.quantity.measure(run, values | run_params))
+        key = float(self.quantity.measure(self.runner(run_params), values | run_params))
         if not math.isfinite(key):
             raise ParameterError(f"the key is not finite ({key})")
         tolerance = 0.0 if self.quantity.exact else self.tolerance * abs(key)
@@ -219,19 +219,26 @@ class Template:
                 VariantChoice(text, index, index == key, feedback, f"outcome-{index}")
                 for index, (text, feedback) in enumerate(self.quantity.outcomes)
             )
-        chosen = [VariantChoice(show_number(key), key, True, "")]
+        exact = self.quantity.exact
+        chosen = [VariantChoice(show_number(key, exact=exact), key, True, "")]
         for rule in self.distractors:
             distractor = self.quantity.distractors[rule]
             value = float(distractor.value(values))
             if not math.isfinite(value) or any(self.too_close(value, c.value) for c in chosen):
                 continue  # too close to the key or to another choice: the next rule is drawn instead
-            text = distractor.text or show_number(value)
+            text = distractor.text or show_number(value, exact=exact)
             chosen.append(VariantChoice(text, value, False, distractor.feedback, rule))
             if len(chosen) == self.choices:
                 return tuple(chosen)
         raise ParameterError(
             f"only {len(chosen)} of the {self.choices} choices stand further apart than the tolerance; "
             "add distractor rules or narrow the ranges"
+        )
+
+    def runner(self, run_params: Mapping[str, float | int]) -> Run:
+        """The experiment's run for these parameters, made once and shared by whoever asks for it."""
+        return functools.partial(
+            cached_run, self.experiment.name, json.dumps(dict(run_params), sort_keys=True)
         )
 
     def too_close(self, a: float, b: float) -> bool:
@@ -252,7 +259,7 @@ class Template:
 
 def describe(values: Mapping, ranges: tuple[Range, ...] = ()) -> str:
     """The draw, by its parameters: "rho = 1.00, k = 5"."""
-    names = [r.name for r in ranges] or list(values)
+    names = sorted(r.name for r in ranges) if ranges else sorted(values)
     return ", ".join(f"{name} = {values[name]:g}" for name in names if name in values)
 
 

@@ -18,6 +18,7 @@ from rnnsim import figures
 from rnnsim.core.plots import NARROW
 from rnnsim.lab_store import referenced_specs
 from rnnsim.models import RenderedPlot
+from rnnsim.variants import pool_plot_specs
 
 SPEC = {"experiment": "pascanu-bound", "params": {"s": 0.8, "T": 20, "n": 4}}
 
@@ -165,12 +166,18 @@ def test_every_seed_question_has_a_valid_plot_and_choices_and_cards_may() -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-def test_render_plots_renders_everything_referenced_once(capsys) -> None:
+def test_render_plots_renders_everything_referenced_once(capsys, settings) -> None:
+    settings.STUDYSITE_VARIANT_POOL = 2  # each template's pool: two variants, so the test stays quick
     call_command("load_seed", verbosity=0)
     call_command("render_plots", workers=2)
     first = capsys.readouterr().out
     rows = RenderedPlot.objects.filter(status=RenderedPlot.Status.READY).count()
     assert rows == len(referenced_specs()) >= 15
+    templates = Question.objects.exclude(template__isnull=True)
+    for question in templates:  # every pooled variant's plot is among them, ready before anyone asks
+        for spec in pool_plot_specs(question.template):
+            key = figures.spec_from_json(spec).key
+            assert RenderedPlot.objects.filter(key=key, status=RenderedPlot.Status.READY).exists()
     assert f"{rows} rendered now" in first
     call_command("render_plots", workers=2)
     second = capsys.readouterr().out

@@ -127,23 +127,26 @@ def residual_paths(*, s: float, T: int, n: int, seed: int) -> ResidualResult:
 STEPS_BACK = Param("k", 20, 1, 200, "Steps back in time from the loss.", integer=True, label="k")
 
 
-def power_distractors(base: str, symbol: str) -> dict[str, Distractor]:
-    """The usual wrong ways to carry a factor over k steps, for a factor named ``base``."""
+def power_distractors(base: str, symbol: str, plain: str) -> dict[str, Distractor]:
+    """The usual wrong ways to carry a factor over k steps, for a factor named ``base``.
+
+    ``symbol`` is the factor in LaTeX (for the feedback), ``plain`` in plain text (for the labels).
+    """
     return {
         "k-times": Distractor(
-            f"k{symbol} instead of {symbol}ᵏ",
+            f"k{plain} instead of {plain}ᵏ",
             lambda v: v["k"] * v[base],
             rf"That is $k{symbol}$: each step *multiplies* the gradient by ${symbol}$, so $k$ steps "
             rf"multiply it by ${symbol}^k$; the factors compound, they do not add up.",
         ),
         "over-k": Distractor(
-            f"{symbol}/k",
+            f"{plain}/k",
             lambda v: v[base] / v["k"],
             rf"That divides ${symbol}$ by $k$. Going back $k$ steps applies the factor ${symbol}$ "
             rf"$k$ times: ${symbol}^k$.",
         ),
         "inverse-power": Distractor(
-            f"1/{symbol}ᵏ, the factor turned upside down",
+            f"1/{plain}ᵏ, the factor turned upside down",
             lambda v: v[base] ** -v["k"],
             rf"That is $1/{symbol}^k$. Each step back multiplies the gradient by ${symbol}$ itself, so a "
             rf"factor below 1 shrinks it and one above 1 grows it.",
@@ -185,7 +188,7 @@ POWER_LAW = Experiment(
             probes=(STEPS_BACK,),
             run_params=lambda v: {"T": v["k"]},
             closed_form=lambda v: v["rho"] ** v["k"],
-            distractors=power_distractors("rho", "\\rho"),
+            distractors=power_distractors("rho", "\\rho", "ρ"),
         ),
     ),
 )
@@ -212,7 +215,7 @@ PASCANU_BOUND = Experiment(
             run_params=lambda v: {"T": v["k"]},
             closed_form=lambda v: v["s"] ** v["k"],
             holds=lambda run, v: bool(np.all(run().ratio <= run().bound * (1 + 1e-12))),
-            distractors=power_distractors("s", "s"),
+            distractors=power_distractors("s", "s", "s"),
         ),
     ),
 )

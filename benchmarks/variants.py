@@ -1,0 +1,111 @@
+"""Feedback time for questions the simulation writes (issue "Round 2, Step 4 of 6"), cold pool and warm.
+
+Target: a learner never waits more than 1 s for feedback, p95 over every template question. Cold:
+no variant's plot rendered yet, so the first learner to draw a variant waits for its simulation and
+plot. Warm: after `manage.py render_plots` has rendered each template's pool. Baseline in the same
+run: the feedback of a fixed seed question whose plot is cached.
+
+In process, with Django's test client against a throwaway SQLite database and MEDIA_ROOT.
+Usage: python benchmarks/variants.py [--learners 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+WORK = Path(tempfile.mkdtemp(prefix="studysite-variants-"))
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "studysite.settings",
+        "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+        "STUDYSITE_ATTEMPTS_PER_ADDRESS": "100000/h",  # every simulated learner comes from 127.0.0.1
+        "STUDYSITE_ATTEMPTS_PER_LEARNER": "100000/h",
+    }
+)
+sys.path.insert(0, str(PROJECT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from quizzes.models import Attempt, Quiz  # noqa: E402
+from quizzes.tests.makers import sample_form  # noqa: E402
+
+TARGET_SECONDS = 1.0
+PRACTICE, SEED = "rnn-gradients-practice", "rnn-gradients-bptt"
+
+
+def feedback_seconds(quiz: Quiz, learners: int, *, only_first: bool = False) -> list[float]:
+    """Each learner starts the quiz and answers every question as htmx does; each answer's time."""
+    times = []
+    for number in range(learners):
+        client = Client(HTTP_HOST="localhost")
+        client.post(f"/quizzes/{quiz.slug}/attempts/")
+        attempt = Attempt.objects.order_by("-started_at").first()
+        question_ids = attempt.question_ids[:1] if only_first else attempt.question_ids
+        for question in quiz.questions.filter(pk__in=question_ids):
+            data = sample_form(attempt, question, right=number % 2 == 0)
+            start = time.perf_counter()
+            response = client.post(
+                f"/attempts/{attempt.public_id}/questions/{question.pk}/", data, HTTP_HX_REQUEST="true"
+            )
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (question, response.status_code)
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=20)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    call_command("load_seed", verbosity=0)
+    practice, seed = Quiz.objects.get(slug=PRACTICE), Quiz.objects.get(slug=SEED)
+
+    cold = feedback_seconds(practice, args.learners)
+    start = time.perf_counter()
+    call_command("render_plots", verbosity=0)
+    rendering = time.perf_counter() - start
+    warm = feedback_seconds(practice, args.learners)
+    baseline = feedback_seconds(seed, args.learners, only_first=True)
+
+    pool = settings.STUDYSITE_VARIANT_POOL
+    questions = practice.questions.count()
+    print(
+        f"{questions} template questions, a pool of {pool} variants each; {args.learners} learners per phase"
+    )
+    print(f"render_plots, every pool and every content plot: {rendering:.1f} s")
+    print(f"{'feedback':44s} {'answers':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'target':>8s} {'ratio':>6s}")
+    rows = [("cold pool (plots drawn on demand)", cold), ("warm pool (after render_plots)", warm)]
+    for label, times in [*rows, ("baseline: a fixed question, plot cached", baseline)]:
+        ratio = p95(times) / TARGET_SECONDS
+        print(
+            f"{label:44s} {len(times):8d} {statistics.median(times) * 1e3:8.0f} {p95(times) * 1e3:8.0f} "
+            f"{TARGET_SECONDS * 1e3:8.0f} {ratio:6.2f}"
+        )
+    print(f"warm p95 / baseline p95: {p95(warm) / p95(baseline):.2f}x")
+    passed = p95(warm) <= TARGET_SECONDS
+    print(
+        "PASS (warm pool)" if passed else "FAIL", "; cold p95", "meets" if p95(cold) <= 1 else "misses", "1 s"
+    )
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""Questions the simulation writes: each attempt its own variant, graded by the engine's key, kept."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from quizzes import exporting
+from quizzes.models import Answer, Question, Quiz
+from rnnsim.core.templates import show_number
+from rnnsim.figures import engine_version
+
+from .makers import question_admin_data, question_url, sample_form, start
+
+PRACTICE = "rnn-gradients-practice"
+pytestmark = pytest.mark.usefixtures("seed")
+
+
+def practice() -> Quiz:
+    return Quiz.objects.get(slug=PRACTICE)
+
+
+def question_text(html: str) -> str:
+    return re.search(r'<h1 class="question-text">(.*?)</h1>', html, re.DOTALL)[1]
+
+
+def power_question() -> Question:
+    return practice().questions.get(order=1)  # numerical: the share left k steps back at ρ
+
+
+def test_a_reload_asks_the_same_variant_and_other_attempts_draw_others(client: Client) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    first = question_text(client.get(question_url(attempt, question.pk)).content.decode())
+    assert question_text(client.get(question_url(attempt, question.pk)).content.decode()) == first
+    texts = {first}
+    for _ in range(11):
+        other = Client()
+        page = other.get(question_url(start(other, practice()), question.pk)).content.decode()
+        texts.add(question_text(page))
+    assert len(texts) >= 6  # a pool of 40 variants: twelve attempts draw about ten different ones
+
+
+def test_nothing_on_the_page_before_answering_gives_the_key_away(client: Client) -> None:
+    for question in practice().questions.all():
+        attempt = start(Client(), practice())
+        page = Client().get(question_url(attempt, question.pk))  # another visitor: 404, nothing shown
+        assert page.status_code == 404
+        owner = Client()
+        attempt = start(owner, practice())
+        html = owner.get(question_url(attempt, question.pk)).content.decode()
+        key = attempt.asked(question).variant.key
+        if question.kind == "numerical":  # a choice question shows its key among the choices, unmarked
+            for form in {f"{key:.6g}", f"{key:.4g}", repr(key), show_number(key)}:
+                assert form not in html, (question, form)
+        assert "correct" not in html.lower()
+        assert "<img" not in html
+        assert "/plots/" not in html
+
+
+def test_a_right_answer_within_the_tolerance_is_right_and_the_feedback_quotes_the_variant(
+    client: Client,
+) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    variant = attempt.asked(question).variant
+    inside = variant.key * 1.008  # within 1%
+    client.post(question_url(attempt, question.pk), {"response": f"{inside:.6g}"})
+    answer = Answer.objects.get(attempt=attempt, question=question)
+    assert answer.is_correct
+    assert f"\\rho = {variant.shown['rho']}" in answer.shown["text"]
+    assert f"{variant.shown['k']}" in answer.shown["explanation"]
+    assert answer.shown["variant"] == {
+        "params": variant.params,
+        "shown": variant.shown,
+        "run_params": variant.run_params,
+        "key": variant.key,
+        "tolerance": variant.tolerance,
+        "engine": engine_version(),
+    }
+    follow = client.get(question_url(attempt, question.pk)).content.decode()
+    assert f"rho = {variant.shown['rho']}" in follow.split("Drawn for you:")[1]
+    assert "✓ Correct" in follow
+
+
+def test_an_answer_just_outside_the_tolerance_is_wrong(client: Client) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    key = attempt.asked(question).variant.key
+    client.post(question_url(attempt, question.pk), {"response": f"{key * 1.02:.6g}"})
+    assert not Answer.objects.get(attempt=attempt, question=question).is_correct
+
+
+def test_a_choice_variant_offers_the_key_and_its_distractors_shuffled(client: Client) -> None:
+    question = practice().questions.get(order=2)
+    seen_first = set()
+    for _ in range(8):
+        learner = Client()
+        attempt = start(learner, practice())
+        asked = attempt.asked(question)
+        choices = attempt.ordered_choices(asked)
+        assert [c.is_correct for c in choices].count(True) == 1
+        seen_first.add(choices[0].is_correct)
+        learner.post(question_url(attempt, question.pk), sample_form(attempt, question, right=True))
+        answer = Answer.objects.get(attempt=attempt, question=question)
+        assert answer.is_correct
+        assert not answer.picks.exists()  # a variant's choices are never rows
+        assert [c["picked"] for c in answer.shown["choices"]].count(True) == 1
+    assert seen_first == {True, False}  # the key is not always first
+
+
+def test_editing_the_template_after_answering_changes_no_recorded_answer(client: Client) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    client.post(question_url(attempt, question.pk), sample_form(attempt, question, right=True))
+    before = Answer.objects.get(attempt=attempt).shown
+    question.template = question.template | {"params": {"rho": {"values": [0.6]}, "k": {"values": [20]}}}
+    question.text = "Changed: {{rho}}"
+    question.save()
+    answer = Answer.objects.get(attempt=attempt)
+    assert answer.shown == before
+    assert answer.is_correct
+    review = client.get(question_url(attempt, question.pk)).content.decode()
+    assert "Changed" not in review
+    assert f"rho = {before['variant']['shown']['rho']}" in review
+
+
+def test_a_template_some_draw_breaks_cannot_be_saved(client: Client) -> None:
+    question = power_question()
+    question.template = question.template | {"params": {"rho": {"values": [0.9]}, "k": {"values": [5, 20]}}}
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+    assert "k = 5, rho = 0.9: T must be between 10 and 200" in str(error.value)
+    question.template = question.template | {"choices": 4, "distractors": ["k-times"]}
+    with pytest.raises(ValidationError, match="4 choices need at least 3 rules"):
+        question.full_clean()
+
+
+def test_the_staff_preview_shows_one_variant(client: Client) -> None:
+    client.force_login(User.objects.create_superuser("teach", "t@example.org", "pw"))
+    html = client.get(f"/preview/questions/{power_question().pk}/").content.decode()
+    assert "{{rho}}" not in html
+    assert "\u03c1" in html  # ρ, filled in
+
+
+def test_files_without_simulations_get_five_fixed_variants_with_stable_guids() -> None:
+    quiz = practice()
+    gift = exporting.export_gift(quiz)
+    assert gift.count("::Q1 variant ") == 5
+    assert "{{rho}}" not in gift
+    rows = exporting.quiz_rows(quiz)
+    assert len(rows) == 5 * quiz.questions.count() - (5 - 5)
+    assert [row.guid for row in rows] == [row.guid for row in exporting.quiz_rows(quiz)]
+    assert len({row.guid for row in rows}) == len(rows)
+
+
+@pytest.fixture
+def staff(client: Client) -> Client:
+    client.force_login(User.objects.create_superuser("author", "a@example.org", "pw"))
+    return client
+
+
+def test_admin_previews_five_variants_with_keys_choices_and_plots_before_saving(staff: Client) -> None:
+    question = practice().questions.get(order=2)
+    data = {"template": json.dumps(question.template), "text": question.text, "explanation": ""}
+    response = staff.post(reverse("template-preview"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="template-sample"') == 5
+    assert html.count("<strong>right</strong>") == 5
+    assert "kρ instead of ρᵏ" in html
+    assert html.count("<figure") == 5
+    assert "{{rho}}" not in html
+
+
+def test_admin_preview_names_the_draws_a_broken_template_cannot_answer(staff: Client) -> None:
+    broken = practice().questions.get(order=1).template | {
+        "params": {"rho": {"values": [0.9]}, "k": {"values": [5]}}
+    }
+    response = staff.post(reverse("template-preview"), {"template": json.dumps(broken)})
+    assert response.status_code == 400
+    assert "k = 5, rho = 0.9: T must be between 10 and 200" in response.content.decode()
+    response = staff.post(reverse("template-preview"), {"template": "{not json"})
+    assert response.status_code == 400
+    assert "template:" in response.content.decode()
+
+
+def test_the_template_preview_is_for_staff_only(client: Client) -> None:
+    response = client.post(reverse("template-preview"), {"template": "{}"})
+    assert response.status_code == 302
+
+
+def test_a_template_question_saves_in_admin_with_its_preview_button(staff: Client) -> None:
+    question = practice().questions.get(order=2)
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    page = staff.get(url).content.decode()
+    assert "Preview five variants" in page
+    assert 'name="choices-TOTAL_FORMS" value="0"' in page
+    response = staff.post(url, question_admin_data(question))
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    question.refresh_from_db()
+    assert question.template["distractors"] == ["k-times", "over-k", "inverse-power", "about-one"]
+    wrong = question_admin_data(question, kind="numerical")
+    response = staff.post(url, wrong)
+    assert response.status_code == 200
+    assert "A template with choices is a single choice question" in response.content.decode()
