@@ -15,7 +15,7 @@ from .models import Card, Deck, Review, Schedule
 class CardInline(admin.StackedInline):
     model = Card
     extra = 0
-    fields = ["front", "back", "plot", "tags", "notes_section"]
+    fields = ["front", "back", "plot", "template", "tags", "notes_section"]
 
 
 @admin.register(Deck)

@@ -6,6 +6,7 @@ cards instead of duplicating them.
 
 from __future__ import annotations
 
+from rnnsim.variants import fill, fixed_variants, plot_spec
 from studysite.exchange import export_study_set
 from studysite.note_exports import NoteRow, rows_apkg, rows_csv, rows_tsv
 
@@ -40,6 +41,7 @@ def export_json(deck: Deck) -> dict:
                 "back": card.back,
                 "tags": card.tag_list,
                 "plot": card.plot,
+                "template": card.template,
                 "notes_section": card.notes_section.anchor if card.notes_section else None,
             }
             for card in cards_of(deck)
@@ -48,7 +50,18 @@ def export_json(deck: Deck) -> dict:
 
 
 def card_rows(deck: Deck) -> list[NoteRow]:
-    return [NoteRow(c.guid, c.front, c.back, c.tag_list, c.plot) for c in cards_of(deck)]
+    """A note per card; a template card as a few fixed variants, each a note with a GUID of its own."""
+    rows = []
+    for card in cards_of(deck):
+        if not card.template:
+            rows.append(NoteRow(card.guid, card.front, card.back, card.tag_list, card.plot))
+            continue
+        for guid, variant in fixed_variants(card.template, card.guid):
+            plot = plot_spec(card.template, variant)
+            rows.append(
+                NoteRow(guid, fill(card.front, variant), fill(card.back, variant), card.tag_list, plot)
+            )
+    return rows
 
 
 def export_csv(deck: Deck) -> str:

@@ -45,6 +45,7 @@ class Row:
     guid: str = ""
     plot: object = None
     notes_section: str | None = None
+    template: dict | None = None  # a card the simulation writes (JSON only)
 
 
 @dataclass
@@ -167,6 +168,7 @@ def parse_json(text: str) -> Parsed:
                 card.text("guid"),
                 card.get("plot", dict),
                 card.get("notes_section", str),
+                card.get("template", dict),
             )
         )
     return parsed
@@ -250,7 +252,7 @@ def build(parsed: Parsed, deck: Deck | None) -> Plan:
         card.front, card.back, card.tags = row.front, row.back, " ".join(row.tags.split())
         card.render()  # bulk writes skip save(), and rendering belongs before the write transaction
         if parsed.deck is not None:  # JSON carries these; CSV and TSV leave them as they are
-            card.plot = row.plot or None
+            card.plot, card.template = row.plot or None, row.template
             plan.notes_anchors[id(card)] = row.notes_section
         problems += validation_problems(card, row.where, exclude=["deck", "notes_section"])
     return plan
@@ -264,7 +266,7 @@ def write(plan: Plan, parsed: Parsed) -> ImportResult:
     link_rows(cards, parent="deck", target=deck, sections=sections, anchors=plan.notes_anchors)
     Card.objects.bulk_update(
         plan.changed_cards,
-        ["front", "back", "tags", "plot", "notes_section", *Card.rendered_fields],
+        ["front", "back", "tags", "plot", "template", "notes_section", *Card.rendered_fields],
         batch_size=500,
     )
     Card.objects.bulk_create(plan.new_cards, batch_size=500)

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from rnnsim.fields import PlotSpecModelField
+from rnnsim.fields import PlotSpecModelField, TemplateModelField
 from studysite.models import NoteSection, StudySet, new_guid
 from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
@@ -72,6 +72,12 @@ class Card(RenderedMarkdownModel):
         help_text="The section of the study notes this card drills.",
     )
     plot = PlotSpecModelField("back plot", help_text="Optional: a simulation shown on the back of the card.")
+    template = TemplateModelField(
+        help_text=(
+            "Makes this a card the simulation writes: each review draws new parameters and the engine "
+            "computes the key. {{name}} on either face shows a drawn value, {{key}} the key."
+        ),
+    )
     guid = models.CharField(max_length=64, unique=True, default=new_guid, editable=False)
     # Markdown and math drawn once, when the card is saved or imported, so a deck page only copies HTML.
     front_html = SanitisedHTMLField()
@@ -79,6 +85,7 @@ class Card(RenderedMarkdownModel):
 
     objects = CardQuerySet.as_manager()
     rendered_fields = {"front_html": ("front", False), "back_html": ("back", False)}
+    variant = None  # set on the unsaved copy of a template card that one review shows
 
     class Meta:
         ordering = ["deck", "id"]

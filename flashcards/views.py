@@ -21,7 +21,7 @@ from rnnsim.figures import attach_plots
 from studysite.downloads import attachment
 from studysite.exchange import ImportRejected, read_upload
 
-from . import exporting, importing, scheduling, statistics
+from . import exporting, importing, scheduling, statistics, variants
 from .models import Card, Deck, Review
 
 
@@ -56,6 +56,7 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if query:
         cards = cards.search(query)  # over the whole deck; the page shows CARDS_PER_PAGE of the matches
     page = Paginator(cards, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [variants.sample(card) for card in page.object_list]  # templates: a sample each
     attach_plots(page.object_list)
     template_name = "flashcards/deck_detail.html"
     if request.htmx:
@@ -74,6 +75,8 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def study_context(request: HttpRequest, deck: Deck, card: Card | None, *, show_back: bool) -> dict:
     now = timezone.now()
+    if card is not None:
+        card = variants.shown(card, request.user)  # a template card: this review's own variant
     counts = scheduling.counts(deck, request.user, now)
     done_today = Review.objects.filter(
         user=request.user,
@@ -94,6 +97,7 @@ def study_context(request: HttpRequest, deck: Deck, card: Card | None, *, show_b
         ).exists(),
     }
     if card is not None and show_back:
+        context["typed"] = variants.check_typed(card, request.GET.get("response", ""))
         attach_plots([card])
         intervals = scheduling.next_intervals(deck, card, request.user, now)
         context["ratings"] = [
@@ -183,7 +187,7 @@ def cram(request: HttpRequest, slug: str) -> HttpResponse:
         position = min(max(int(request.GET.get("n", "1")), 1), len(cards))
     except ValueError:
         position = 1
-    card = deck.cards.select_related("notes_section__study_set").get(pk=cards[position - 1])
+    card = variants.sample(deck.cards.select_related("notes_section__study_set").get(pk=cards[position - 1]))
     show_back = request.GET.get("side") == "back"
     if show_back:
         attach_plots([card])

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 
 from rnnsim.figures import get_or_render, spec_from_json
+from rnnsim.variants import fixed_variants
 from studysite.exchange import export_study_set
 from studysite.note_exports import NoteRow
 
@@ -21,7 +20,7 @@ from .gift import gift_escape
 from .models import Choice, Question, Quiz
 from .moodle_xml import PLOT_TAG, text_element
 from .qtypes.base import LETTERS
-from .variants import asked, variant_choices
+from .variants import filled_with, variant_choices
 
 FORMAT = "studysite-quiz"
 VERSION = 1
@@ -93,21 +92,10 @@ def exported(quiz: Quiz) -> Iterator[Exported]:
             choices = sorted(question.choices.all(), key=lambda c: c.order)
             yield Exported(question, choices, f"Q{question.order}", question.guid)
             continue
-        drawn: set[str] = set()
-        wanted = settings.STUDYSITE_EXPORTED_VARIANTS
-        for attempt in range(4 * wanted):  # a small range may repeat a draw: a few spare seeds skip it
-            seed = f"export:{question.guid}:{attempt}"
-            filled = asked(question, seed)
-            identity = json.dumps(filled.variant.params, sort_keys=True)
-            if identity in drawn:
-                continue
-            drawn.add(identity)
-            number = len(drawn)
-            guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:variant:{question.guid}:{number}").hex
-            name = f"Q{question.order} variant {number}"
-            yield Exported(filled, variant_choices(filled, seed), name, guid)
-            if number == wanted:
-                break
+        for number, (guid, variant) in enumerate(fixed_variants(question.template, question.guid), start=1):
+            filled = filled_with(question, variant)
+            choices = variant_choices(filled, guid)
+            yield Exported(filled, choices, f"Q{question.order} variant {number}", guid)
 
 
 def quiz_rows(quiz: Quiz) -> list[NoteRow]:

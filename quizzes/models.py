@@ -37,8 +37,13 @@ class QuizQuerySet(models.QuerySet["Quiz"]):
 
 
 class Quiz(models.Model):
-    study_set = models.OneToOneField(
-        StudySet, on_delete=models.CASCADE, related_name="quiz", null=True, blank=True
+    study_set = models.ForeignKey(
+        StudySet,
+        on_delete=models.CASCADE,
+        related_name="quizzes",
+        null=True,
+        blank=True,
+        help_text="A study set may have several quizzes: one with fixed numbers and one of templates, say.",
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from .models import Answer, Choice, Question
+from .variant_stats import VariantStats, variant_stats
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class QuestionStats:
     choices: list[ChoiceStats]
     wrong_responses: list[tuple[str, int]]  # for typed types: the commonest wrong responses, with counts
     discrimination: float | None  # Moodle's discrimination index, once enough attempts have finished
+    variants: VariantStats | None = None  # a template's facility by parameter region, first against later
 
     @property
     def facility_percent(self) -> float | None:
@@ -66,7 +68,7 @@ def discrimination_indices(question_ids: list[int]) -> dict[int, float | None]:
 
 
 def question_stats(questions: list[Question]) -> list[QuestionStats]:
-    """Statistics for many questions in four queries, whatever their number."""
+    """Statistics for many questions in four queries, and one more per question template."""
     by_question: dict[int, list[Choice]] = {question.pk: [] for question in questions}
     choices = (
         Choice.objects.filter(question__in=by_question)
@@ -108,6 +110,7 @@ def question_stats(questions: list[Question]) -> list[QuestionStats]:
                 ],
                 wrong_responses=wrong.get(question.pk, []),
                 discrimination=discrimination.get(question.pk),
+                variants=variant_stats(question),
             )
         )
     return stats

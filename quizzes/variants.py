@@ -11,6 +11,7 @@ import copy
 import random
 from typing import TYPE_CHECKING
 
+from rnnsim.core.templates import Variant
 from rnnsim.variants import draw, fill, plot_spec
 
 if TYPE_CHECKING:
@@ -21,7 +22,11 @@ def asked(question: Question, seed: str) -> Question:
     """The question itself, or for a template an unsaved copy filled in with the seed's variant."""
     if not question.template:
         return question
-    variant = draw(question.template, seed)
+    return filled_with(question, draw(question.template, seed))
+
+
+def filled_with(question: Question, variant: Variant) -> Question:
+    """An unsaved copy of a template question with this variant's numbers, choices' source and plot."""
     filled = copy.copy(question)
     filled.text = fill(question.text, variant)
     filled.explanation = fill(question.explanation, variant)

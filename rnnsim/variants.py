@@ -11,6 +11,8 @@ import functools
 import json
 import random
 import re
+import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +29,12 @@ def parsed(frozen: str) -> Template:
     return Template.from_json(json.loads(frozen))
 
 
+@functools.lru_cache(maxsize=64)
+def problems_of(frozen: str) -> list[str]:
+    """Every allowed draw's problem: the engine is deterministic, so a template is checked once a process."""
+    return parsed(frozen).problems()
+
+
 def template_of(data: dict) -> Template:
     """The engine's template for stored JSON, parsed once per process."""
     return parsed(json.dumps(data, sort_keys=True))
@@ -36,11 +44,14 @@ def validate_template(value: object) -> None:
     """Model-field validator: refuse a template with any allowed draw the engine cannot answer."""
     if value in (None, {}):
         return
+    if not isinstance(value, dict):
+        raise ValidationError(
+            "A template is an object with experiment, quantity and params.", code="invalid_template"
+        )
     try:
-        template = template_of(value) if isinstance(value, dict) else Template.from_json(value)
+        problems = problems_of(json.dumps(value, sort_keys=True))
     except ParameterError as error:
         raise ValidationError(str(error), code="invalid_template") from None
-    problems = template.problems()
     if problems:
         more = f" (and {len(problems) - 3} more draws)" if len(problems) > 3 else ""
         raise ValidationError("; ".join(problems[:3]) + more, code="template_draw")
@@ -73,6 +84,23 @@ def pool_plot_specs(data: dict) -> list[dict]:
         {"experiment": template.experiment.name, "params": template.run_params(pool_values(data, index))}
         for index in range(max(settings.STUDYSITE_VARIANT_POOL, 0))
     ]
+
+
+def fixed_variants(data: dict, identity: str) -> Iterator[tuple[str, Variant]]:
+    """STUDYSITE_EXPORTED_VARIANTS distinct variants, the same for this identity every time, each with a
+    GUID of its own: what a file without simulations (Anki, CSV, GIFT, Moodle XML) holds of a template.
+    """
+    template, seen = template_of(data), set()
+    wanted = settings.STUDYSITE_EXPORTED_VARIANTS
+    for attempt in range(4 * wanted):  # a small range may repeat a draw: a few spare seeds skip it
+        variant = template.draw(random.Random(f"export:{identity}:{attempt}"))  # noqa: S311
+        drawn = json.dumps(variant.params, sort_keys=True)
+        if drawn in seen:
+            continue
+        seen.add(drawn)
+        yield uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:variant:{identity}:{len(seen)}").hex, variant
+        if len(seen) == wanted:
+            return
 
 
 def fill(text: str, variant: Variant) -> str:

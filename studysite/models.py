@@ -19,7 +19,7 @@ class StudySetQuerySet(models.QuerySet["StudySet"]):
     def with_counts(self) -> StudySetQuerySet:
         """Annotate the numbers shown on the home page, in one query."""
         return self.annotate(
-            question_count=models.Count("quiz__questions", distinct=True),
+            question_count=models.Count("quizzes__questions", distinct=True),
             card_count=models.Count("deck__cards", distinct=True),
             section_count=models.Count("note_sections", distinct=True),
         )

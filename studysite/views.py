@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,8 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def studyset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    study_set = get_object_or_404(StudySet.objects.with_counts().select_related("deck", "quiz"), slug=slug)
-    return render(request, "studysite/studyset_detail.html", {"study_set": study_set})
+    study_set = get_object_or_404(StudySet.objects.with_counts().select_related("deck"), slug=slug)
+    quizzes = study_set.quizzes.annotate(
+        question_count=Count("questions"),
+        template_count=Count("questions", filter=Q(questions__template__isnull=False)),
+    ).order_by("pk")
+    if not request.user.is_staff:
+        quizzes = quizzes.filter(published=True)
+    return render(request, "studysite/studyset_detail.html", {"study_set": study_set, "quizzes": quizzes})
 
 
 @require_safe

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.usefixtures("seed")
 def test_deck_list_shows_card_counts(client: Client) -> None:
     html = client.get(reverse("deck-list")).content.decode()
     assert "RNN Gradients and Backpropagation" in html
-    assert "38 cards" in html
+    assert "42 cards" in html
 
 
 def test_deck_page_shows_every_card_with_math(client: Client) -> None:
     response = client.get(reverse("deck-detail", args=["rnn-gradients-bptt"]))
     html = response.content.decode()
-    assert html.count('class="flashcard"') == 38
+    assert html.count('class="flashcard"') == 42
     assert "<math" in html
     assert "<html" in html
 
@@ -29,9 +29,9 @@ def test_search_filters_cards_by_every_word(client: Client) -> None:
     response = client.get(reverse("deck-detail", args=["rnn-gradients-bptt"]), {"q": "norm clipping"})
     html = response.content.decode()
     expected = Card.objects.search("norm clipping").count()
-    assert 0 < expected < 38
+    assert 0 < expected < 42
     assert html.count('class="flashcard"') == expected
-    assert f"{expected} of 38 cards match" in html
+    assert f"{expected} of 42 cards match" in html
 
 
 def test_htmx_search_returns_only_the_card_list(client: Client) -> None:

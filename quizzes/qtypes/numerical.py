@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 
 from quizzes.gift import formatted, gift_escape, gift_split
 from quizzes.moodle_xml import answer_element, answers_of
+from studysite.numbers import parse_number
 
 from .base import ChoiceRow, FileAnswers, FileError, Graded, Response, ResponseError, full_credit
-from .numbers import parse_number
 from .single import WEIGHTED
 from .typed import TypedAnswer
 

@@ -16,8 +16,8 @@ def test_home_lists_study_sets_with_counts(client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "RNN Gradients and Backpropagation" in html
-    assert "22 questions" in html
-    assert "38 flashcards" in html
+    assert "31 questions" in html
+    assert "42 flashcards" in html
     assert "9 note sections" in html
 
 
@@ -36,7 +36,7 @@ def test_study_set_page_links_to_notes_and_deck(client: Client) -> None:
     assert reverse("studyset-notes", args=["rnn-gradients-bptt"]) in html
     assert reverse("deck-detail", args=["rnn-gradients-bptt"]) in html
     assert "9 sections" in html
-    assert "38 cards" in html
+    assert "42 cards" in html
 
 
 def test_notes_page_renders_sections_with_anchors_and_math(client: Client) -> None:

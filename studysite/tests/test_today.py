@@ -45,8 +45,8 @@ def test_a_learner_sees_due_cards_an_open_attempt_a_last_score_and_notes_to_rere
     html = client.get(reverse("home")).content.decode()
     assert "<h1>Today</h1>" in html
     # Every answer was wrong, so every notes section's cards came due at once, as if rated Again.
-    assert "38 due today, 38 ready now" in html
-    assert "Study 38 cards" in html
+    assert "42 due today, 42 ready now" in html
+    assert "Study 42 cards" in html
     assert "Resume</a>" in html
     assert "Your last score: <strong>0/22 (0%)</strong>, not passed yet." in html
     assert "Notes to reread" in html

@@ -1,0 +1,117 @@
+"""Cards the simulation writes: every review a fresh variant of one card, which FSRS schedules as one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from flashcards import exporting, variants
+from flashcards.models import Card, Deck, Review, Schedule
+from rnnsim.core.templates import show_number
+
+from .makers import make_deck, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def template_card() -> Card:
+    """A one-card deck whose card is the seed's power-law template, so it is always the next card."""
+    deck = make_deck(cards=0)
+    template = {
+        "experiment": "rho-power-law",
+        "quantity": "ratio",
+        "params": {
+            "rho": {"from": 0.5, "to": 1.5, "step": 0.05, "except": [1]},
+            "k": {"from": 10, "to": 100, "step": 5},
+        },
+        "tolerance": 0.01,
+    }
+    return Card.objects.create(
+        deck=deck,
+        front="At $\\rho = {{rho}}$, what share is left ${{k}}$ steps back?",
+        back="$\\rho^{k}$ = **{{key}}**",
+        template=template,
+    )
+
+
+@pytest.fixture
+def learner(client: Client):
+    user = make_user()
+    client.force_login(user)
+    return user
+
+
+def front(client: Client, card: Card) -> str:
+    html = client.get(reverse("deck-study", args=[card.deck.slug])).content.decode()
+    return re.search(r'<div class="study-face study-front prose">(.*?)</div>', html, re.DOTALL)[1]
+
+
+def test_each_review_shows_a_fresh_variant_and_a_reload_the_same(client, learner, template_card) -> None:
+    card = template_card
+    seen = []
+    for _ in range(4):
+        shown = front(client, card)
+        assert front(client, card) == shown  # a reload keeps this review's variant
+        assert "{{" not in shown
+        seen.append(shown)
+        client.post(reverse("deck-study-rate", args=[card.deck.slug, card.pk]), {"rating": "1"})
+    assert len(set(seen)) >= 3  # a pool of 40: four reviews nearly always show four variants
+    assert Schedule.objects.filter(card=card, user=learner).count() == 1  # FSRS schedules the card
+    assert Review.objects.filter(card=card, user=learner).count() == 4
+
+
+def test_the_back_gives_the_variants_key_and_checks_a_typed_number(client, learner, template_card) -> None:
+    card = template_card
+    variant = variants.shown(card, learner).variant
+    url = reverse("deck-study-answer", args=[card.deck.slug, card.pk])
+    right = client.get(url, {"response": f"{variant.key * 1.005:.5e}"}).content.decode()
+    assert "within the tolerance of the engine" in right
+    assert show_number(variant.key).strip("$").split("\\")[0].strip() in right
+    wrong = client.get(url, {"response": f"{variant.key * 2:.5e}"}).content.decode()
+    assert "not within the tolerance" in wrong
+    nonsense = client.get(url, {"response": "lots"}).content.decode()
+    assert "is not a number" in nonsense
+    plain = client.get(url).content.decode()
+    assert "tolerance" not in plain  # typing first is an option, not a requirement
+    assert "<figure" in plain  # the back's plot is this variant's run
+
+
+def test_the_front_offers_an_optional_typed_answer_for_a_numerical_template(
+    client, learner, template_card
+) -> None:
+    html = client.get(reverse("deck-study", args=[template_card.deck.slug])).content.decode()
+    assert 'name="response"' in html
+    assert "(optional)" in html
+
+
+def test_undoing_a_rating_brings_the_same_variant_back(client, learner, template_card) -> None:
+    card = template_card
+    before = front(client, card)
+    client.post(reverse("deck-study-rate", args=[card.deck.slug, card.pk]), {"rating": "3"})
+    client.post(reverse("deck-study-undo", args=[card.deck.slug]))
+    assert front(client, card) == before
+
+
+def test_files_hold_a_template_card_as_five_variants_and_json_keeps_the_template(template_card) -> None:
+    deck: Deck = template_card.deck
+    rows = exporting.card_rows(deck)
+    assert len(rows) == 5
+    assert len({row.guid for row in rows}) == 5
+    assert [row.guid for row in exporting.card_rows(deck)] == [row.guid for row in rows]
+    assert all("{{" not in row.front + row.back for row in rows)
+    assert exporting.export_json(deck)["cards"][0]["template"] == template_card.template
+
+
+@pytest.mark.usefixtures("seed")
+def test_the_seed_deck_has_template_cards_that_draw() -> None:
+    cards = Card.objects.exclude(template__isnull=True)
+    assert cards.count() >= 4
+    user = make_user()
+    for card in cards:
+        shown = variants.shown(card, user)
+        assert "{{" not in shown.front + shown.back
+        assert shown.plot["experiment"] == card.template["experiment"]

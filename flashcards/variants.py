@@ -1,0 +1,73 @@
+"""A template card as one review shows it: a fresh variant each time the learner reviews the card.
+
+FSRS schedules the card, the concept, not the variant. The variant is drawn from the learner's count
+of reviews of the card, so a reload shows the same one, undoing a rating brings it back, and the next
+review draws another.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from rnnsim.core.templates import show_number
+from rnnsim.variants import draw, fill, plot_spec
+from studysite.numbers import parse_number
+
+from .models import Card, Review
+
+
+def shown(card: Card, user: AbstractBaseUser) -> Card:
+    """The card itself, or for a template an unsaved copy filled in with this review's variant."""
+    if not card.template:
+        return card
+    reviews = Review.objects.filter(user=user, card=card, undone_at__isnull=True).count()
+    return filled_with(card, f"card:{card.pk}:{user.pk}:{reviews}")
+
+
+def sample(card: Card) -> Card:
+    """The card as a deck page or cram shows it to anyone: a template's one fixed sample variant."""
+    return filled_with(card, f"card:{card.pk}:sample") if card.template else card
+
+
+def filled_with(card: Card, seed: str) -> Card:
+    """An unsaved copy of a template card with the seed's variant's numbers and plot."""
+    variant = draw(card.template, seed)
+    filled = copy.copy(card)
+    filled.front, filled.back = fill(card.front, variant), fill(card.back, variant)
+    filled.plot = plot_spec(card.template, variant)
+    filled.variant = variant
+    filled.render()
+    return filled
+
+
+@dataclass(frozen=True)
+class TypedCheck:
+    """What the back says of a number the learner typed before flipping a numerical template card."""
+
+    response: str
+    right: bool | None  # None: not a number
+    key: str
+
+    @property
+    def message(self) -> str:
+        if self.right is None:
+            return f"“{self.response}” is not a number; the engine's answer is {self.key}."
+        verdict = "within the tolerance of" if self.right else "not within the tolerance of"
+        return f"Your {self.response} is {verdict} the engine's {self.key}."
+
+
+def check_typed(card: Card, response: str) -> TypedCheck | None:
+    """Grade a typed answer against the variant's key, if the card is a numerical template."""
+    variant = card.variant
+    response = " ".join(response.split())[:100]
+    if variant is None or variant.choices or not response:
+        return None
+    exact = variant.tolerance == 0 and float(variant.key).is_integer()
+    key = show_number(variant.key, exact=exact)
+    value = parse_number(response)
+    if value is None:
+        return TypedCheck(response, None, key)
+    return TypedCheck(response, abs(value - variant.key) <= variant.tolerance + 1e-12 * abs(variant.key), key)
