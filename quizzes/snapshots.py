@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rnnsim.core.templates import show_number
 from rnnsim.variants import stored
 from studysite.models import NoteSection
 
@@ -61,6 +62,13 @@ class ShownQuestion:
     def variant_summary(self) -> str:
         """The variant's drawn values as the question showed them: "rho = 0.85, k = 40"."""
         return ", ".join(f"{name} = {value}" for name, value in (self.variant or {}).get("shown", {}).items())
+
+    @property
+    def variant_key(self) -> str:
+        """The key the engine computed for the variant, as the question would state it."""
+        variant = self.variant or {}
+        exact = variant.get("tolerance") == 0 and float(variant.get("key", 0)).is_integer()
+        return show_number(variant["key"], exact=exact) if "key" in variant else ""
 
     @property
     def several_picked(self) -> bool:

@@ -12,30 +12,14 @@ from flashcards import exporting, variants
 from flashcards.models import Card, Deck, Review, Schedule
 from rnnsim.core.templates import show_number
 
-from .makers import make_deck, make_user
+from .makers import make_template_card, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def template_card() -> Card:
-    """A one-card deck whose card is the seed's power-law template, so it is always the next card."""
-    deck = make_deck(cards=0)
-    template = {
-        "experiment": "rho-power-law",
-        "quantity": "ratio",
-        "params": {
-            "rho": {"from": 0.5, "to": 1.5, "step": 0.05, "except": [1]},
-            "k": {"from": 10, "to": 100, "step": 5},
-        },
-        "tolerance": 0.01,
-    }
-    return Card.objects.create(
-        deck=deck,
-        front="At $\\rho = {{rho}}$, what share is left ${{k}}$ steps back?",
-        back="$\\rho^{k}$ = **{{key}}**",
-        template=template,
-    )
+    return make_template_card()
 
 
 @pytest.fixture

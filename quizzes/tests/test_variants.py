@@ -6,13 +6,15 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from quizzes import exporting
+from quizzes import exporting, grading, variants
 from quizzes.models import Answer, Question, Quiz
+from quizzes.qtypes import Response
+from quizzes.variant_stats import variant_stats
 from rnnsim.core.templates import show_number
 from rnnsim.figures import engine_version
 
@@ -99,20 +101,23 @@ def test_an_answer_just_outside_the_tolerance_is_wrong(client: Client) -> None:
 
 def test_a_choice_variant_offers_the_key_and_its_distractors_shuffled(client: Client) -> None:
     question = practice().questions.get(order=2)
-    seen_first = set()
-    for _ in range(8):
+    for _ in range(4):
         learner = Client()
         attempt = start(learner, practice())
         asked = attempt.asked(question)
         choices = attempt.ordered_choices(asked)
         assert [c.is_correct for c in choices].count(True) == 1
-        seen_first.add(choices[0].is_correct)
         learner.post(question_url(attempt, question.pk), sample_form(attempt, question, right=True))
         answer = Answer.objects.get(attempt=attempt, question=question)
         assert answer.is_correct
         assert not answer.picks.exists()  # a variant's choices are never rows
         assert [c["picked"] for c in answer.shown["choices"]].count(True) == 1
-    assert seen_first == {True, False}  # the key is not always first
+    positions = set()
+    for seed in range(20):  # the key's place among the choices changes with the seed
+        asked = variants.asked(question, f"seed {seed}")
+        offered = variants.variant_choices(asked, f"seed {seed}")
+        positions.add(next(i for i, choice in enumerate(offered) if choice.is_correct))
+    assert len(positions) >= 3
 
 
 def test_editing_the_template_after_answering_changes_no_recorded_answer(client: Client) -> None:
@@ -210,3 +215,40 @@ def test_a_template_question_saves_in_admin_with_its_preview_button(staff: Clien
     response = staff.post(url, wrong)
     assert response.status_code == 200
     assert "A template with choices is a single choice question" in response.content.decode()
+
+
+def answer_power_question(user, *, right: bool, replacing=None):
+    """One attempt of the practice quiz, answering only the power-law template, right or wrong."""
+    attempt = grading.start_attempt(quiz=practice(), user=user, replacing=replacing)
+    question = attempt.asked(power_question())
+    key = question.variant.key
+    grading.submit_answer(
+        attempt=attempt, question=question, response=Response(text=f"{key * (1 if right else 3):.6g}")
+    )
+    return attempt
+
+
+def test_item_analysis_splits_a_templates_facility_by_region_and_by_first_variant_or_later() -> None:
+    learner = User.objects.create_user("practising", password="a-long-password-1")
+    first = answer_power_question(learner, right=False)
+    second = answer_power_question(learner, right=True, replacing=first)
+    answer_power_question(learner, right=True, replacing=second)
+    answer_power_question(AnonymousUser(), right=True)
+    stats = variant_stats(power_question())
+    assert (stats.first.answers, stats.first.percent) == (2, 50.0)  # the learner's first, and the visitor's
+    assert (stats.later.answers, stats.later.percent) == (2, 100.0)
+    by_param = dict(stats.by_param)
+    assert set(by_param) == {"rho", "k"}
+    assert [f.label for f in by_param["rho"]] == ["0.50 to 0.83", "0.83 to 1.17", "1.17 to 1.50"]
+    assert sum(f.answers for f in by_param["rho"]) == sum(f.answers for f in by_param["k"]) == 4
+    answers = Answer.objects.filter(question=power_question())
+    rhos = [answer.shown["variant"]["params"]["rho"] for answer in answers]
+    assert by_param["rho"][0].answers == sum(rho < 0.5 + (1.5 - 0.5) / 3 for rho in rhos)
+
+
+def test_the_item_analysis_table_shows_a_templates_regions(staff: Client) -> None:
+    answer_power_question(AnonymousUser(), right=True)
+    page = staff.get(reverse("admin:quizzes_question_change", args=[power_question().pk])).content.decode()
+    assert "Facility by the variant" in page
+    assert "rho: 0.50 to 0.83" in page
+    assert "first variant: 100%" in page

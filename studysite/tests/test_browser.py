@@ -31,10 +31,10 @@ def test_home_to_study_set_to_notes_with_rendered_math(page: Page, live_server) 
 def test_deck_search_updates_the_list_in_place(page: Page, live_server) -> None:
     page.goto(f"{live_server.url}/decks/rnn-gradients-bptt/")
     cards = page.locator(".flashcard")
-    expect(cards).to_have_count(38)
+    expect(cards).to_have_count(42)
     page.evaluate("window.notReloaded = true")
     page.get_by_label("Search cards").fill("LSTM")
     expect(page.locator("#card-list .counts")).to_contain_text("cards match")
-    assert 0 < cards.count() < 38
+    assert 0 < cards.count() < 42
     assert page.evaluate("window.notReloaded === true")  # htmx swapped the list, no page load
     assert "q=LSTM" in page.url
