@@ -1,8 +1,9 @@
 """Feedback time for questions the simulation writes (issue "Round 2, Step 4 of 6"), cold pool and warm.
 
 Target: a learner never waits more than 1 s for feedback, p95 over every template question. Cold:
-no variant's plot rendered yet, so the first learner to draw a variant waits for its simulation and
-plot. Warm: after `manage.py render_plots` has rendered each template's pool. Baseline in the same
+no variant's plot rendered yet; the feedback comes at once and the plot follows (htmx fetches it
+within the lab's bounds), and that fetch is timed too. Warm: after `manage.py render_plots` has
+rendered each template's pool. Baseline in the same
 run: the feedback of a fixed seed question whose plot is cached.
 
 In process, with Django's test client against a throwaway SQLite database and MEDIA_ROOT.
@@ -12,7 +13,9 @@ Usage: python benchmarks/variants.py [--learners 20]
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -28,6 +31,7 @@ os.environ.update(
         "DJANGO_MEDIA_ROOT": str(WORK / "media"),
         "STUDYSITE_ATTEMPTS_PER_ADDRESS": "100000/h",  # every simulated learner comes from 127.0.0.1
         "STUDYSITE_ATTEMPTS_PER_LEARNER": "100000/h",
+        "STUDYSITE_LAB_RENDERS_PER_CLIENT": "100000/h",
     }
 )
 sys.path.insert(0, str(PROJECT))
@@ -47,8 +51,17 @@ TARGET_SECONDS = 1.0
 PRACTICE, SEED = "rnn-gradients-practice", "rnn-gradients-bptt"
 
 
-def feedback_seconds(quiz: Quiz, learners: int, *, only_first: bool = False) -> list[float]:
-    """Each learner starts the quiz and answers every question as htmx does; each answer's time."""
+PENDING = re.compile(r'class="plot-pending" hx-get="([^"]+)"')
+
+
+def feedback_seconds(
+    quiz: Quiz, learners: int, *, only_first: bool = False, plots: list[float] | None = None
+) -> list[float]:
+    """Each learner starts the quiz and answers every question as htmx does; each answer's time.
+
+    A variant's plot not drawn yet follows the feedback: its fetch, as htmx makes it, is timed into
+    ``plots``.
+    """
     times = []
     for number in range(learners):
         client = Client(HTTP_HOST="localhost")
@@ -63,6 +76,11 @@ def feedback_seconds(quiz: Quiz, learners: int, *, only_first: bool = False) -> 
             )
             times.append(time.perf_counter() - start)
             assert response.status_code == 200, (question, response.status_code)
+            if (pending := PENDING.search(response.content.decode())) and plots is not None:
+                start = time.perf_counter()
+                figure = client.get(html.unescape(pending[1]), HTTP_HX_REQUEST="true")
+                plots.append(time.perf_counter() - start)
+                assert b"<figure" in figure.content, (question, figure.content[:200])
     return times
 
 
@@ -78,7 +96,8 @@ def main() -> int:
     call_command("load_seed", verbosity=0)
     practice, seed = Quiz.objects.get(slug=PRACTICE), Quiz.objects.get(slug=SEED)
 
-    cold = feedback_seconds(practice, args.learners)
+    following: list[float] = []
+    cold = feedback_seconds(practice, args.learners, plots=following)
     start = time.perf_counter()
     call_command("render_plots", verbosity=0)
     rendering = time.perf_counter() - start
@@ -90,7 +109,11 @@ def main() -> int:
     print(f"{questions} template questions, a pool of {pool} variants each, {args.learners} learners a phase")
     print(f"render_plots, every pool and every content plot: {rendering:.1f} s")
     print(f"{'feedback':44s} {'answers':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'target':>8s} {'ratio':>6s}")
-    rows = [("cold pool (plots drawn on demand)", cold), ("warm pool (after render_plots)", warm)]
+    rows = [
+        ("cold pool (the plot follows the feedback)", cold),
+        ("  the plot, drawn on demand after it", following),
+        ("warm pool (after render_plots)", warm),
+    ]
     for label, times in [*rows, ("baseline: a fixed question, plot cached", baseline)]:
         ratio = p95(times) / TARGET_SECONDS
         print(
@@ -98,9 +121,8 @@ def main() -> int:
             f"{TARGET_SECONDS * 1e3:8.0f} {ratio:6.2f}"
         )
     print(f"warm p95 / baseline p95: {p95(warm) / p95(baseline):.2f}x")
-    passed = p95(warm) <= TARGET_SECONDS
-    cold_verdict = "meets" if p95(cold) <= TARGET_SECONDS else "misses"
-    print(f"{'PASS' if passed else 'FAIL'} (the warm pool's p95); the cold pool's p95 {cold_verdict} 1 s")
+    passed = p95(warm) <= TARGET_SECONDS and p95(cold) <= TARGET_SECONDS
+    print(f"{'PASS' if passed else 'FAIL'}: feedback, cold and warm, within 1 s at p95")
     return 0 if passed else 1
 
 

@@ -145,7 +145,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     seen = None
     if answer is not None:
         seen = snapshots.shown(answer, notes=question.notes_section)
-        attach_plots(seen.figure_objects)
+        attach_plots(seen.figure_objects, wait=seen.variant is None)  # a variant's plot follows the feedback
     context = {
         "attempt": attempt,
         "question": question,

@@ -24,7 +24,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from .core import plots
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
@@ -60,6 +62,10 @@ class PlotSpec:
 
     def as_json(self) -> dict:
         return {"experiment": self.experiment, "params": self.params}
+
+    @property
+    def query(self) -> str:
+        return urlencode(sorted(self.params.items()))
 
 
 def resolve(experiment: str, params: Mapping[str, object] | None = None) -> PlotSpec:
@@ -202,15 +208,17 @@ def load_data(plot: RenderedPlot) -> dict:
         return finite_or_null(json.loads(handle.read()))
 
 
-def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot") -> None:
+def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot", *, wait: bool = True) -> None:
     """Give each object with a ``plot`` spec its rendered plot, in one query for all that are cached.
 
     A plot not drawn yet is handed to the ``render_plot`` task; while a worker still has it queued, the
-    object gets None and its page shows no plot rather than wait.
+    object gets None and its page shows no plot rather than wait. With ``wait=False`` nothing is drawn
+    here: the object gets a ``pending_plot``, for the page to fetch after it shows.
     """
     wanted = []
     for obj in objects:
         setattr(obj, attribute, None)
+        obj.pending_plot = None
         try:
             spec = spec_from_json(getattr(obj, "plot", None))
         except ParameterError:
@@ -223,12 +231,33 @@ def attach_plots(objects: Iterable[object], attribute: str = "rendered_plot") ->
     keys = {spec.key for _, spec in wanted}
     ready = ready_plots(keys)
     missing = {spec.key: spec for _, spec in wanted if spec.key not in ready}
+    if not wait:
+        for obj, spec in wanted:
+            setattr(obj, attribute, ready.get(spec.key))
+            if spec.key in missing:
+                obj.pending_plot = PendingPlot(spec)
+        return
     for spec in missing.values():
         render_plot.enqueue(spec.experiment, spec.params)
     if missing:  # the default, immediate backend has drawn them by now; a worker backend draws them later
         ready |= ready_plots(missing.keys())
     for obj, spec in wanted:
         setattr(obj, attribute, ready.get(spec.key))
+
+
+@dataclass(frozen=True)
+class PendingPlot:
+    """A plot not drawn yet: where its figure will be drawn on request, and its lab page."""
+
+    spec: PlotSpec
+
+    @property
+    def figure_url(self) -> str:
+        return f"{reverse('lab-figure', args=[self.spec.experiment])}?{self.spec.query}"
+
+    @property
+    def lab_url(self) -> str:
+        return f"{reverse('lab-experiment', args=[self.spec.experiment])}?{self.spec.query}"
 
 
 def ready_plots(keys: Iterable[str]) -> dict[str, RenderedPlot]:

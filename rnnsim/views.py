@@ -20,7 +20,7 @@ from studysite.rendering import plain_text
 from studysite.throttling import client_address, first_over, in_words
 
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
-from .figures import PlotSpec, get_or_render, load_data, ready_plots, resolve
+from .figures import PendingPlot, PlotSpec, get_or_render, load_data, ready_plots, resolve
 from .forms import ExperimentForm
 from .lab_store import evict, touch
 from .models import RenderedPlot
@@ -92,6 +92,19 @@ def lab_plot(request: HttpRequest, spec: PlotSpec) -> RenderedPlot | Refusal:
         plot = get_or_render(spec)
     evict()
     return plot
+
+
+@require_safe
+def lab_figure(request: HttpRequest, name: str) -> HttpResponse:
+    """A plot as a page's figure, drawn now within the lab's bounds: what feedback fetches after it shows.
+
+    A refusal is a figure-sized note with a link to the lab, answered 200 so that htmx swaps it in.
+    """
+    spec = spec_or_error(name, query_params(request))
+    if isinstance(spec, HttpResponse):
+        return spec
+    plot = lab_plot(request, spec)
+    return render(request, "rnnsim/_lab_figure.html", {"plot": plot, "pending": PendingPlot(spec)})
 
 
 def spec_or_error(name: str, params) -> PlotSpec | HttpResponse:

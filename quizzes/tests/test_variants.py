@@ -252,3 +252,21 @@ def test_the_item_analysis_table_shows_a_templates_regions(staff: Client) -> Non
     assert "Facility by the variant" in page
     assert "rho: 0.50 to 0.83" in page
     assert "first variant: 100%" in page
+
+
+def test_a_variants_plot_not_drawn_yet_follows_the_feedback_instead_of_delaying_it(client: Client) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    html = client.post(
+        question_url(attempt, question.pk), sample_form(attempt, question, right=True), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "✓ Correct" in html
+    assert "<figure" not in html
+    pending = re.search(r'class="plot-pending" hx-get="([^"]+)"', html)[1].replace("&amp;", "&")
+    assert pending.startswith("/lab/rho-power-law/figure/?")
+    figure = client.get(pending, HTTP_HX_REQUEST="true").content.decode()
+    assert "<figure" in figure
+    assert "Rerun this simulation in the lab" in figure
+    again = client.get(question_url(attempt, question.pk)).content.decode()
+    assert "<figure" in again  # drawn once, now shown with the feedback
+    assert "plot-pending" not in again

@@ -93,7 +93,10 @@ def stored_bytes() -> int:
 
 
 @pytest.mark.usefixtures("seed")
-def test_the_store_evicts_least_recently_used_lab_plots_and_never_content_plots(client: Client) -> None:
+def test_the_store_evicts_least_recently_used_lab_plots_and_never_content_plots(
+    client: Client, settings
+) -> None:
+    settings.STUDYSITE_VARIANT_POOL = 2  # the templates' pools are content too; two variants each will do
     content_keys = set(referenced_specs())
     for spec in referenced_specs().values():
         get_or_render(spec)
@@ -117,3 +120,21 @@ def test_the_lab_keeps_the_store_within_its_cap(client: Client) -> None:
     client.get(lab(seed=21))
     client.get(lab(seed=22))
     assert RenderedPlot.objects.count() == 0  # nothing is referenced by content here
+
+
+def figure(**params) -> str:
+    return lab(**params).replace("/?", "/figure/?", 1)
+
+
+@override_settings(LAB_RENDERS_PER_CLIENT="1/h")
+def test_a_figure_fetched_after_feedback_keeps_the_labs_bounds_and_says_so_in_place(client: Client) -> None:
+    assert "<figure" in client.get(figure(seed=1), headers=HTMX).content.decode()
+    over = client.get(figure(seed=2), headers=HTMX)
+    assert over.status_code == 200  # htmx swaps it in: the note stands where the plot would
+    note = over.content.decode()
+    assert "many new simulations" in note
+    assert 'href="/lab/rho-power-law/?' in note  # where the learner can draw it themselves
+    with render_slot():
+        busy = client.get(figure(seed=1), headers=HTMX)  # drawn before: needs no slot
+        assert "<figure" in busy.content.decode()
+    assert client.get(figure(rho=9)).status_code == 400
