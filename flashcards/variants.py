@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from rnnsim.core.templates import show_number
 from rnnsim.variants import draw, fill, plot_spec
 from studysite.numbers import parse_number
 
@@ -65,8 +64,7 @@ def check_typed(card: Card, response: str) -> TypedCheck | None:
     response = " ".join(response.split())[:100]
     if variant is None or variant.choices or not response:
         return None
-    exact = variant.tolerance == 0 and float(variant.key).is_integer()
-    key = show_number(variant.key, exact=exact)
+    key = variant.key_text
     value = parse_number(response)
     if value is None:
         return TypedCheck(response, None, key)

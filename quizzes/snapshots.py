@@ -67,8 +67,7 @@ class ShownQuestion:
     def variant_key(self) -> str:
         """The key the engine computed for the variant, as the question would state it."""
         variant = self.variant or {}
-        exact = variant.get("tolerance") == 0 and float(variant.get("key", 0)).is_integer()
-        return show_number(variant["key"], exact=exact) if "key" in variant else ""
+        return show_number(variant["key"], exact=variant.get("exact", False)) if "key" in variant else ""
 
     @property
     def several_picked(self) -> bool:

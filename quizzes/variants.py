@@ -43,8 +43,7 @@ def variant_choices(question: Question, seed: str) -> list[Choice]:
     """
     variant, Choice = question.variant, question.choices.model
     if not variant.choices:
-        exact = variant.tolerance == 0 and float(variant.key).is_integer()
-        text = str(int(variant.key)) if exact else f"{variant.key:.6g}"
+        text = str(int(variant.key)) if variant.exact else f"{variant.key:.6g}"
         choice = Choice(question=question, order=1, text=text, tolerance=variant.tolerance, is_correct=True)
         choice.render()
         return [choice]

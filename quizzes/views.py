@@ -182,7 +182,12 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
         }
         for answer in answers
     ]
-    attach_plots(obj for item in review for obj in item["shown"].figure_objects)
+    shown = [item["shown"] for item in review]
+    attach_plots(obj for seen in shown if seen.variant is None for obj in seen.figure_objects)
+    # Variants' plots are each learner's own, rarely drawn yet: they follow the page rather than delay it.
+    attach_plots(
+        (obj for seen in shown if seen.variant is not None for obj in seen.figure_objects), wait=False
+    )
     return render(request, "quizzes/results.html", {"attempt": attempt, "review": review})
 
 

@@ -58,7 +58,7 @@ def template_preview(request: HttpRequest) -> HttpResponse:
                 variant=variant,
                 text=fill(request.POST.get("text", ""), variant),
                 explanation=fill(request.POST.get("explanation", ""), variant),
-                key=show_number(variant.key, exact=template.quantity.exact),
+                key=variant.key_text,
                 tolerance=show_number(variant.tolerance) if variant.tolerance else "",
                 choices=[(choice.text, choice_note(template, choice.rule)) for choice in variant.choices],
                 plot=plot,

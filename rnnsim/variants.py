@@ -105,11 +105,7 @@ def fixed_variants(data: dict, identity: str) -> Iterator[tuple[str, Variant]]:
 
 def fill(text: str, variant: Variant) -> str:
     """The text with its {{name}} placeholders replaced by the variant's numbers; other braces stay."""
-    exact = variant.tolerance == 0 and float(variant.key).is_integer()
-    values = variant.shown | {
-        "key": show_number(variant.key, exact=exact),
-        "tolerance": show_number(variant.tolerance),
-    }
+    values = variant.shown | {"key": variant.key_text, "tolerance": show_number(variant.tolerance)}
     return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
 
 

@@ -84,6 +84,7 @@ def test_a_right_answer_within_the_tolerance_is_right_and_the_feedback_quotes_th
         "run_params": variant.run_params,
         "key": variant.key,
         "tolerance": variant.tolerance,
+        "exact": False,
         "engine": engine_version(),
     }
     follow = client.get(question_url(attempt, question.pk)).content.decode()
@@ -270,3 +271,14 @@ def test_a_variants_plot_not_drawn_yet_follows_the_feedback_instead_of_delaying_
     again = client.get(question_url(attempt, question.pk)).content.decode()
     assert "<figure" in again  # drawn once, now shown with the feedback
     assert "plot-pending" not in again
+
+
+def test_the_results_page_lets_variants_plots_follow_too(client: Client) -> None:
+    attempt = start(client, practice())
+    for question in practice().questions.all():
+        client.post(question_url(attempt, question.pk), sample_form(attempt, question, right=False))
+    html = client.get(f"/attempts/{attempt.public_id}/results/").content.decode()
+    assert "Your results" in html
+    assert (
+        html.count('class="plot-pending"') == practice().questions.count()
+    )  # none drawn yet, none waited for

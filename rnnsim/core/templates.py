@@ -79,6 +79,12 @@ class Variant:
     key: float
     tolerance: float  # absolute: a response within it is right
     choices: tuple[VariantChoice, ...]  # the key first, then the distractors
+    exact: bool = False  # an integer count, stated and graded exactly
+
+    @property
+    def key_text(self) -> str:
+        """The key as a question states it: 0.4305, $2.656 \\times 10^{-5}$, or a count, 983 040."""
+        return show_number(self.key, exact=self.exact)
 
     def as_json(self) -> dict:
         return {
@@ -87,6 +93,7 @@ class Variant:
             "run_params": self.run_params,
             "key": self.key,
             "tolerance": self.tolerance,
+            "exact": self.exact,
         }
 
 
@@ -208,6 +215,7 @@ class Template:
             key=key,
             tolerance=tolerance,
             choices=self.choices_for(values | run_params, key),
+            exact=self.quantity.exact,
         )
 
     def choices_for(self, values: Mapping, key: float) -> tuple[VariantChoice, ...]:
