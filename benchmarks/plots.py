@@ -11,29 +11,13 @@ Runs against a throwaway SQLite database and MEDIA_ROOT. `make bench` runs it.
 from __future__ import annotations
 
 import logging
-import os
 import resource
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-WORK = Path(tempfile.mkdtemp(prefix="studysite-bench-"))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "studysite.settings",
-        "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-        "STUDYSITE_VARIANT_POOL": "0",  # the content's own plots; benchmarks/variants.py times the pools
-    }
-)
-sys.path.insert(0, str(PROJECT))
+from throwaway import set_up_django
 
-import django  # noqa: E402
-
-django.setup()
+set_up_django("studysite-bench-", STUDYSITE_VARIANT_POOL="0")  # variants.py times the templates' pools
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402

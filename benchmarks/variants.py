@@ -14,31 +14,18 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
 import re
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-WORK = Path(tempfile.mkdtemp(prefix="studysite-variants-"))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "studysite.settings",
-        "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-        "STUDYSITE_ATTEMPTS_PER_ADDRESS": "100000/h",  # every simulated learner comes from 127.0.0.1
-        "STUDYSITE_ATTEMPTS_PER_LEARNER": "100000/h",
-        "STUDYSITE_LAB_RENDERS_PER_CLIENT": "100000/h",
-    }
+from throwaway import set_up_django
+
+set_up_django(
+    "studysite-variants-",
+    STUDYSITE_ATTEMPTS_PER_ADDRESS="100000/h",  # every simulated learner comes from 127.0.0.1
+    STUDYSITE_ATTEMPTS_PER_LEARNER="100000/h",
+    STUDYSITE_LAB_RENDERS_PER_CLIENT="100000/h",
 )
-sys.path.insert(0, str(PROJECT))
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 from quizzes.models import Attempt, Choice, Question
 from quizzes.qtypes import Offer
 
 QUESTION_URL = re.compile(r"/attempts/(?P<attempt>[0-9a-f-]+)/questions/(?P<question>\d+)/$")
+
+
+def log_in_to_admin(page: Page, url: str) -> None:
+    """Open an admin page as a new instructor, through the login form it sends a visitor to."""
+    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
+    page.goto(url)
+    page.get_by_label("Username").fill("teach")
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{url}")
 
 
 def start_and_answer_first_question_correctly(page: Page, live_server) -> Attempt:

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Browser, expect
 
 from quizzes.models import Question, Quiz
+from quizzes.tests.browsing import log_in_to_admin
 from studysite.tests.test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
@@ -17,15 +17,11 @@ BANK = Path(__file__).parent / "files" / "every-type.moodle.xml"
 
 
 def test_preview_then_import_a_moodle_xml_bank(browser: Browser, live_server) -> None:
-    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
     quiz = Quiz.objects.get(slug="rnn-gradients-bptt")
     before = quiz.questions.count()
     context = browser.new_context(bypass_csp=True, base_url=live_server.url)  # bypass: to inject axe
     page = context.new_page()
-    page.goto("/admin/quizzes/quiz/")
-    page.get_by_label("Username").fill("teach")
-    page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(page, "/admin/quizzes/quiz/")
     page.get_by_role("link", name="Import GIFT, Moodle XML or JSON").click()
     expect(page.get_by_role("heading", name="Import questions")).to_be_visible()
     assert violations(page) == [], "the upload form"

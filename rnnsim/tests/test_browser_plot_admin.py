@@ -5,22 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Question
+from quizzes.tests.browsing import log_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
 
 
 def log_in_to_question(page: Page, live_server) -> Question:
-    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
     question = Question.objects.get(quiz__slug="rnn-gradients-bptt", order=4)
-    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
-    page.get_by_label("Username").fill("teach")
-    page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**/admin/quizzes/question/{question.pk}/change/")
+    log_in_to_admin(page, f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
     return question
 
 

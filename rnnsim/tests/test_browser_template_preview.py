@@ -5,21 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Question
+from quizzes.tests.browsing import log_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
 
 
 def test_preview_five_variants_then_see_a_broken_range_named(page: Page, live_server) -> None:
-    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
     question = Question.objects.get(quiz__slug="rnn-gradients-practice", order=2)
-    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
-    page.get_by_label("Username").fill("teach")
-    page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(page, f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
     page.get_by_role("button", name="Preview five variants").click()
     samples = page.locator(".template-sample")
     expect(samples).to_have_count(5, timeout=30_000)

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from flashcards.models import Deck
 from quizzes.models import Attempt, Question
-from quizzes.tests.browsing import give_sample_answer
+from quizzes.tests.browsing import give_sample_answer, log_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -96,11 +96,7 @@ def test_study_and_statistics(axe_page: Page) -> None:
 
 
 def test_an_admin_change_form(axe_page: Page) -> None:
-    User.objects.create_superuser("teach", "t@example.org", "a-long-password-1")
-    axe_page.goto(f"/admin/quizzes/question/{Question.objects.first().pk}/change/")
-    axe_page.get_by_label("Username").fill("teach")
-    axe_page.get_by_label("Password").fill("a-long-password-1")
-    axe_page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(axe_page, f"/admin/quizzes/question/{Question.objects.first().pk}/change/")
     expect(axe_page.locator("#question_form")).to_be_visible()
     assert violations(axe_page) == []
 
