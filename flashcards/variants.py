@@ -7,13 +7,12 @@ review draws another.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from rnnsim.variants import draw, fill, plot_spec
-from studysite.numbers import parse_number
+from rnnsim.variants import draw, filled_copy
+from studysite.numbers import parse_number, within_tolerance
 
 from .models import Card, Review
 
@@ -33,13 +32,7 @@ def sample(card: Card) -> Card:
 
 def filled_with(card: Card, seed: str) -> Card:
     """An unsaved copy of a template card with the seed's variant's numbers and plot."""
-    variant = draw(card.template, seed)
-    filled = copy.copy(card)
-    filled.front, filled.back = fill(card.front, variant), fill(card.back, variant)
-    filled.plot = plot_spec(card.template, variant)
-    filled.variant = variant
-    filled.render()
-    return filled
+    return filled_copy(card, draw(card.template, seed), ("front", "back"))
 
 
 @dataclass(frozen=True)
@@ -68,4 +61,4 @@ def check_typed(card: Card, response: str) -> TypedCheck | None:
     value = parse_number(response)
     if value is None:
         return TypedCheck(response, None, key)
-    return TypedCheck(response, abs(value - variant.key) <= variant.tolerance + 1e-12 * abs(variant.key), key)
+    return TypedCheck(response, within_tolerance(value, variant.key, variant.tolerance), key)

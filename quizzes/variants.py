@@ -7,12 +7,11 @@ was asked, with the variant's parameters, key, tolerance and the engine's versio
 
 from __future__ import annotations
 
-import copy
 import random
 from typing import TYPE_CHECKING
 
 from rnnsim.core.templates import Variant
-from rnnsim.variants import draw, fill, plot_spec
+from rnnsim.variants import draw, fill, filled_copy
 
 if TYPE_CHECKING:
     from .models import Choice, Question
@@ -27,13 +26,7 @@ def asked(question: Question, seed: str) -> Question:
 
 def filled_with(question: Question, variant: Variant) -> Question:
     """An unsaved copy of a template question with this variant's numbers, choices' source and plot."""
-    filled = copy.copy(question)
-    filled.text = fill(question.text, variant)
-    filled.explanation = fill(question.explanation, variant)
-    filled.plot = plot_spec(question.template, variant)
-    filled.variant = variant
-    filled.render()
-    return filled
+    return filled_copy(question, variant, ("text", "explanation"))
 
 
 def variant_choices(question: Question, seed: str) -> list[Choice]:

@@ -7,6 +7,7 @@ allowed draws the engine could not answer.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import random
@@ -107,6 +108,18 @@ def fill(text: str, variant: Variant) -> str:
     """The text with its {{name}} placeholders replaced by the variant's numbers; other braces stay."""
     values = variant.shown | {"key": variant.key_text, "tolerance": show_number(variant.tolerance)}
     return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+
+
+def filled_copy(content, variant: Variant, fields: tuple[str, ...]):
+    """An unsaved copy of a template's content (a question, a card) with the variant's numbers in its
+    text fields, the variant's plot and the variant itself, its HTML drawn again."""
+    filled = copy.copy(content)
+    for name in fields:
+        setattr(filled, name, fill(getattr(content, name), variant))
+    filled.plot = plot_spec(content.template, variant)
+    filled.variant = variant
+    filled.render()
+    return filled
 
 
 def stored(variant: Variant) -> dict:

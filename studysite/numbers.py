@@ -27,3 +27,8 @@ def parse_number(text: str) -> float | None:
     else:
         return None
     return sign * value if math.isfinite(value) else None
+
+
+def within_tolerance(value: float, target: float, tolerance: float) -> bool:
+    """Within ± tolerance of the target, allowing for the rounding of the numbers themselves."""
+    return abs(value - target) <= tolerance + 1e-12 * max(abs(target), abs(value))

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from quizzes.gift import formatted, gift_escape, gift_split
 from quizzes.moodle_xml import answer_element, answers_of
-from studysite.numbers import parse_number
+from studysite.numbers import parse_number, within_tolerance
 
 from .base import ChoiceRow, FileAnswers, FileError, Graded, Response, ResponseError, full_credit
 from .single import WEIGHTED
@@ -22,9 +22,7 @@ RANGE = re.compile(r"^(?P<low>[^:.]\S*?)\.\.(?P<high>\S+)$")  # GIFT's {#1..5}
 
 def matches(value: float, choice) -> bool:
     """Within the answer's tolerance, allowing for the rounding of the numbers themselves."""
-    target = parse_number(choice.text)
-    slack = (choice.tolerance or 0.0) + 1e-12 * max(abs(target), abs(value))
-    return abs(value - target) <= slack
+    return within_tolerance(value, parse_number(choice.text), choice.tolerance or 0.0)
 
 
 class Numerical(TypedAnswer):
