@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
+from rnnsim.variants import one_files_checking
 from studysite.exchange import (
     ImportRejected,
     Record,
@@ -190,7 +191,8 @@ def import_deck(content: bytes, *, fmt: str, deck: Deck | None = None) -> Import
         raise ImportRejected([f"the file has {len(parsed.rows)} cards; the limit is {MAX_CARDS}"])
     if parsed.deck is None and deck is None:
         raise ImportRejected([f"a {fmt.upper()} file has no deck of its own: choose the deck to import into"])
-    plan = build(parsed, deck)
+    with one_files_checking():  # every template of the file, each of whose draws runs, in one budget
+        plan = build(parsed, deck)
     problems = parsed.problems + [p for row in parsed.rows for p in row_problems(row)] + plan.problems
     if problems:  # every problem of the file, in one report
         raise ImportRejected(problems)

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 
 from rnnsim.core.experiments import ParameterError
 from rnnsim.figures import spec_from_json
+from rnnsim.variants import one_files_checking
 from studysite.exchange import (
     ImportRejected,
     Record,
@@ -308,7 +309,8 @@ def import_quiz(
         )
     if parsed.quiz is None and quiz is None:
         raise ImportRejected([f"a {fmt.upper()} file has no quiz of its own: choose the quiz to import into"])
-    plan = build(parsed, quiz)
+    with one_files_checking():  # every template of the file, each of whose draws runs, in one budget
+        plan = build(parsed, quiz)
     if parsed.problems or plan.problems:  # every problem of the file, in one report
         raise ImportRejected(parsed.problems + plan.problems)
     if dry_run:

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rnnsim.core.templates import show_number
+from rnnsim.marks import AnswerMark
 from rnnsim.variants import stored
 from studysite.models import NoteSection
+from studysite.numbers import parse_number
 
 from .models import Answer, Choice, Question
 from .qtypes import DEFAULT_KIND, TYPES, Graded, QuestionType, Response
@@ -28,6 +30,7 @@ class ShownChoice:
     credit_text: str = ""  # what ticking it earned or cost, where the type weighs choices
     match: str = ""  # for matching: the answer this item pairs with
     given: str = ""  # for matching: the answer the learner gave it
+    value: float | None = None  # for a variant's choice: the number it stands for
     rendered_plot: object = None  # set by rnnsim.figures.attach_plots
 
 
@@ -70,6 +73,13 @@ class ShownQuestion:
         return show_number(variant["key"], exact=variant.get("exact", False)) if "key" in variant else ""
 
     @property
+    def answer_mark(self) -> AnswerMark | None:
+        """The learner's number (picked or typed) on the variant's plot, where the plot draws the key."""
+        values = [choice.value for choice in self.picked if choice.value is not None]
+        value = values[0] if len(values) == 1 else (parse_number(self.response) if self.response else None)
+        return AnswerMark.of(self.variant, value)
+
+    @property
     def several_picked(self) -> bool:
         return len(self.picked) > 1
 
@@ -110,6 +120,7 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
                 "credit_text": question.type.credit_text(choice, choices),
                 "match": choice.match_text,
                 "given": response.given_for(choice),
+                "value": getattr(choice, "variant_value", None),
             }
             for choice in choices
         ],

@@ -49,6 +49,7 @@ def variant_choices(question: Question, seed: str) -> list[Choice]:
             is_correct=offered.is_correct,
             feedback=fill(offered.feedback, variant),
         )
+        choice.variant_value = offered.value  # the number it stands for: where its plot marks a pick
         choice.render()
         choices.append(choice)
     random.Random(f"{seed}:choices").shuffle(choices)  # noqa: S311 - variety, not secrecy

@@ -170,6 +170,7 @@ def store(plot: RenderedPlot, rendered: plots.RenderedPlot) -> None:
         for rendition, content in rendered.images.items()
     }
     plot.sizes = {layout: list(size) for layout, size in rendered.sizes.items()}
+    plot.frames = rendered.frames
     plot.data_name = save_file(f"{base}.json", strict_json(data).encode())
     plot.size_bytes = sum(default_storage.size(name) for name in plot.stored_names())
     plot.title, plot.caption, plot.alt, plot.claim = (

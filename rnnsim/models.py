@@ -44,6 +44,9 @@ class RenderedPlot(models.Model):
         help_text='Each image by rendition, e.g. "narrow-2x.png": {"name": storage name, "digest": …}.',
     )
     sizes = models.JSONField(default=dict, help_text="Each layout's width and height in CSS pixels.")
+    frames = models.JSONField(
+        default=dict, help_text="Each layout's panels as drawn (place and data range), to mark answers on."
+    )
     data_name = models.CharField(max_length=255, blank=True)
     title = models.TextField(blank=True)
     caption = models.TextField(blank=True)

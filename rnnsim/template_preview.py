@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from .core.experiments import ParameterError
 from .core.templates import Template, Variant, show_number
 from .figures import resolve
-from .variants import fill
+from .variants import fill, problems_of
 from .views import Refusal, lab_plot
 
 SAMPLES = 5
@@ -44,11 +44,12 @@ def template_preview(request: HttpRequest) -> HttpResponse:
     """The template's problems, or five variants with their keys, choices and plots (bounded renders)."""
     context: dict = {"problems": [], "samples": []}
     try:
-        template = Template.from_json(json.loads(request.POST.get("template", "") or "null"))
+        data = json.loads(request.POST.get("template", "") or "null")
+        template = Template.from_json(data)
+        context["problems"] = problems_of(json.dumps(data, sort_keys=True))  # within the check's time
     except (ValueError, ParameterError) as error:
         context["problems"] = [f"template: {error}"]
         return render(request, "rnnsim/template_preview.html", context, status=400)
-    context["problems"] = template.problems()
     rng = random.Random("preview")  # noqa: S311 - the same five samples each time, until the template changes
     for _ in range(SAMPLES if not context["problems"] else 0):
         variant = template.draw(rng)

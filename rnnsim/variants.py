@@ -12,8 +12,11 @@ import functools
 import json
 import random
 import re
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,10 +33,29 @@ def parsed(frozen: str) -> Template:
     return Template.from_json(json.loads(frozen))
 
 
+FILE_DEADLINE: ContextVar[float | None] = ContextVar("template_file_deadline", default=None)
+
+
 @functools.lru_cache(maxsize=64)
 def problems_of(frozen: str) -> list[str]:
-    """Every allowed draw's problem: the engine is deterministic, so a template is checked once a process."""
-    return parsed(frozen).problems()
+    """Every allowed draw's problem: the engine is deterministic, so a template is checked once a process.
+
+    The check stops, with a ParameterError, after STUDYSITE_TEMPLATE_CHECK_SECONDS, or sooner when the
+    file being imported has used its STUDYSITE_IMPORT_TEMPLATE_SECONDS (a refusal is not cached).
+    """
+    deadline = time.monotonic() + settings.STUDYSITE_TEMPLATE_CHECK_SECONDS
+    shared = FILE_DEADLINE.get()
+    return parsed(frozen).problems(deadline if shared is None else min(deadline, shared))
+
+
+@contextmanager
+def one_files_checking() -> Iterator[None]:
+    """Let the templates of one imported file share one checking budget, however many it holds."""
+    token = FILE_DEADLINE.set(time.monotonic() + settings.STUDYSITE_IMPORT_TEMPLATE_SECONDS)
+    try:
+        yield
+    finally:
+        FILE_DEADLINE.reset(token)
 
 
 def template_of(data: dict) -> Template:

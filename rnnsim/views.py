@@ -23,6 +23,7 @@ from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
 from .figures import PendingPlot, PlotSpec, get_or_render, load_data, ready_plots, resolve
 from .forms import ExperimentForm
 from .lab_store import evict, touch
+from .marks import AnswerMark
 from .models import RenderedPlot
 from .render_slots import render_slot
 
@@ -99,12 +100,23 @@ def lab_figure(request: HttpRequest, name: str) -> HttpResponse:
     """A plot as a page's figure, drawn now within the lab's bounds: what feedback fetches after it shows.
 
     A refusal is a figure-sized note with a link to the lab, answered 200 so that htmx swaps it in.
+    ``mark`` (panel, x, y) places the learner's answer over it; it changes nothing that is drawn.
     """
-    spec = spec_or_error(name, query_params(request))
+    params = query_params(request)
+    try:
+        mark = AnswerMark.from_query(params.pop("mark")) if "mark" in params else None
+    except ValueError:
+        return HttpResponse(
+            "mark: give the panel, x and y of the answer, as 0,20,0.35.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    spec = spec_or_error(name, params)
     if isinstance(spec, HttpResponse):
         return spec
     plot = lab_plot(request, spec)
-    return render(request, "rnnsim/_lab_figure.html", {"plot": plot, "pending": PendingPlot(spec)})
+    context = {"plot": plot, "pending": PendingPlot(spec), "mark": mark}
+    return render(request, "rnnsim/_lab_figure.html", context)
 
 
 def spec_or_error(name: str, params) -> PlotSpec | HttpResponse:

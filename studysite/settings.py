@@ -267,6 +267,10 @@ STUDYSITE_EXPORTED_VARIANTS = int(os.environ.get("STUDYSITE_EXPORTED_VARIANTS", 
 # Learners draw each template's variants from a pool of this many, which render_plots renders ahead so
 # that feedback never waits for a simulation; 0 draws from every allowed variant, rendered on demand.
 STUDYSITE_VARIANT_POOL = int(os.environ.get("STUDYSITE_VARIANT_POOL", "40"))
+# Saving a template checks every allowed draw by running it: this long at most for one template, and
+# for all the templates of one imported file together (a slow experiment's draw takes a tenth of a second).
+STUDYSITE_TEMPLATE_CHECK_SECONDS = float(os.environ.get("STUDYSITE_TEMPLATE_CHECK_SECONDS", "20"))
+STUDYSITE_IMPORT_TEMPLATE_SECONDS = float(os.environ.get("STUDYSITE_IMPORT_TEMPLATE_SECONDS", "60"))
 
 # FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
 FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from flashcards import exporting, variants
+from flashcards import exporting, importing, variants
 from flashcards.models import Card, Deck, Review, Schedule
 from rnnsim.core.templates import show_number
+from rnnsim.variants import problems_of
+from studysite.exchange import ImportRejected
 
 from .makers import make_template_card, make_user
 
@@ -99,3 +102,16 @@ def test_the_seed_deck_has_template_cards_that_draw() -> None:
         shown = variants.shown(card, user)
         assert "{{" not in shown.front + shown.back
         assert shown.plot["experiment"] == card.template["experiment"]
+
+
+@override_settings(STUDYSITE_IMPORT_TEMPLATE_SECONDS=0)
+def test_a_deck_files_templates_share_one_checking_budget_and_nothing_is_imported_past_it() -> None:
+    problems_of.cache_clear()
+    data = exporting.export_json(make_template_card().deck)
+    data["deck"] = {key: value for key, value in data["deck"].items() if key != "guid"} | {"slug": "copy"}
+    data["cards"] = [card | {"guid": ""} for card in data["cards"] if card.get("template")]
+    with pytest.raises(ImportRejected) as rejected:
+        importing.import_deck(json.dumps(data).encode(), fmt="json")
+    assert len(rejected.value.problems) == len(data["cards"]) == 1
+    assert all("takes longer than allowed" in problem for problem in rejected.value.problems)
+    assert not Deck.objects.filter(slug="copy").exists()

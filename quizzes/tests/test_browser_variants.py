@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, expect
 
 from quizzes.models import Attempt, Quiz
 from quizzes.tests.browsing import current_question
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_seed")]
+
+
+def ring_offset(image: Locator, mark: Locator) -> tuple[float, float]:
+    """How far, in CSS px, the ring shown over the image is from where its data-cx, data-cy put it."""
+    expect(mark.locator("circle").last).to_be_visible()
+    box, ring = image.bounding_box(), mark.locator("circle").last.bounding_box()
+    width, height = (float(v) for v in mark.get_attribute("viewBox").split()[2:])
+    scale_x, scale_y = (box["width"] - 2) / width, (box["height"] - 2) / height  # inside the 1 px border
+    want_x = box["x"] + 1 + float(mark.get_attribute("data-cx")) * scale_x
+    want_y = box["y"] + 1 + float(mark.get_attribute("data-cy")) * scale_y
+    return ring["x"] + ring["width"] / 2 - want_x, ring["y"] + ring["height"] / 2 - want_y
 
 
 def test_two_learners_get_their_own_variants_numbers_and_plots(browser: Browser, live_server) -> None:
@@ -36,6 +47,15 @@ def test_two_learners_get_their_own_variants_numbers_and_plots(browser: Browser,
         image = feedback.locator("figure img")
         expect(image).to_be_visible()
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert ring_offset(image, feedback.locator(".plot-mark-wide")) == pytest.approx((0, 0), abs=1.5)
+        if not seen:  # on a phone, the stacked rendition and its own ring
+            wide = image.evaluate("img => img.currentSrc")
+            page.set_viewport_size({"width": 390, "height": 844})
+            expect(feedback.locator(".plot-mark-wide")).to_be_hidden()
+            page.wait_for_function(
+                "([img, wide]) => img.currentSrc !== wide && img.complete", arg=[image.element_handle(), wide]
+            )
+            assert ring_offset(image, feedback.locator(".plot-mark-narrow")) == pytest.approx((0, 0), abs=1.5)
         seen[str(asked.variant.params)] = (question_text, image.get_attribute("src"))
         assert Attempt.objects.get(pk=attempt.pk).answers.get().is_correct
         context.close()

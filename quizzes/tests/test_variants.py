@@ -8,15 +8,20 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from quizzes import exporting, grading, variants
+from quizzes import exporting, grading, importing, snapshots, variants
 from quizzes.models import Answer, Question, Quiz
 from quizzes.qtypes import Response
 from quizzes.variant_stats import variant_stats
 from rnnsim.core.templates import show_number
 from rnnsim.figures import engine_version
+from rnnsim.marks import AnswerMark, placements
+from rnnsim.models import RenderedPlot
+from rnnsim.variants import problems_of
+from studysite.exchange import ImportRejected
+from studysite.rendering import render_markdown_inline
 
 from .makers import question_admin_data, question_url, sample_form, start
 
@@ -85,6 +90,7 @@ def test_a_right_answer_within_the_tolerance_is_right_and_the_feedback_quotes_th
         "key": variant.key,
         "tolerance": variant.tolerance,
         "exact": False,
+        "marked_at": [0, float(variant.params["k"])],  # its plot draws the key k steps back
         "engine": engine_version(),
     }
     follow = client.get(question_url(attempt, question.pk)).content.decode()
@@ -146,6 +152,34 @@ def test_a_template_some_draw_breaks_cannot_be_saved(client: Client) -> None:
     question.template = question.template | {"choices": 4, "distractors": ["k-times"]}
     with pytest.raises(ValidationError, match="4 choices need at least 3 rules"):
         question.full_clean()
+
+
+@override_settings(STUDYSITE_TEMPLATE_CHECK_SECONDS=0)
+def test_a_template_whose_draws_take_too_long_to_check_is_refused_naming_its_widest_range() -> None:
+    problems_of.cache_clear()
+    question = power_question()
+    with pytest.raises(ValidationError, match="rho: checking all 380 draws of rho-power-law takes longer"):
+        question.full_clean()
+
+
+@override_settings(STUDYSITE_IMPORT_TEMPLATE_SECONDS=0)
+def test_one_files_templates_share_one_checking_budget_and_nothing_is_imported_past_it() -> None:
+    problems_of.cache_clear()
+    data = exporting.export_json(practice())
+    data["quiz"] = {key: value for key, value in data["quiz"].items() if key != "guid"} | {
+        "slug": "practice-copy"
+    }
+    for question in data["questions"]:
+        del question["guid"]  # a copy: the GUIDs are the practice quiz's
+    with pytest.raises(ImportRejected) as rejected:
+        importing.import_quiz(json.dumps(data).encode(), fmt="json")
+    slow = [p for p in rejected.value.problems if "takes longer than allowed" in p]
+    assert len(slow) == len([q for q in data["questions"] if q.get("template")]) == 9
+    assert slow[0].startswith("question 1")
+    assert not Quiz.objects.filter(slug="practice-copy").exists()
+    data["questions"] = data["questions"][:1]
+    with override_settings(STUDYSITE_IMPORT_TEMPLATE_SECONDS=600):  # a budget that suffices: imported
+        assert importing.import_quiz(json.dumps(data).encode(), fmt="json").created == 1
 
 
 def test_the_staff_preview_shows_one_variant(client: Client) -> None:
@@ -271,6 +305,75 @@ def test_a_variants_plot_not_drawn_yet_follows_the_feedback_instead_of_delaying_
     again = client.get(question_url(attempt, question.pk)).content.decode()
     assert "<figure" in again  # drawn once, now shown with the feedback
     assert "plot-pending" not in again
+
+
+def marks_in(html: str) -> dict[str, tuple[float, float]]:
+    """Each layout's ring or arrowhead over the plot, by where it is centred."""
+    found = re.findall(r'class="plot-mark plot-mark-(\w+)"[^>]*data-cx="([\d.]+)" data-cy="([\d.]+)"', html)
+    return {layout: (float(cx), float(cy)) for layout, cx, cy in found}
+
+
+def test_the_learners_answer_is_marked_on_the_variants_plot_where_the_key_is_drawn(client: Client) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    variant = attempt.asked(question).variant
+    wrong = variant.key * 3
+    html = client.post(
+        question_url(attempt, question.pk), {"response": f"{wrong:.6g}"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    pending = re.search(r'class="plot-pending" hx-get="([^"]+)"', html)[1].replace("&amp;", "&")
+    assert f"mark=0%2C{variant.params['k']}%2C" in pending
+    figure = client.get(pending, HTTP_HX_REQUEST="true").content.decode()
+    plot = RenderedPlot.objects.get(experiment="rho-power-law")
+    expected = {p.layout: (p.cx, p.cy) for p in placements(plot, AnswerMark(0, variant.params["k"], wrong))}
+    marked = marks_in(figure)
+    assert marked.keys() == expected.keys() == {"wide", "narrow"}
+    for layout, place in expected.items():
+        assert marked[layout] == pytest.approx(place, abs=0.06)
+    shown_value = render_markdown_inline(show_number(float(f"{wrong:.6g}")))
+    assert (
+        f"The ring marks your answer, {shown_value}, beside the simulation's own value at the same point"
+        in figure
+    )
+    again = client.get(question_url(attempt, question.pk)).content.decode()  # drawn now: shown inline
+    assert marks_in(again) == marks_in(figure)
+    assert "plot-pending" not in again
+
+
+def test_a_picked_choice_is_marked_and_an_answer_off_the_scale_sits_on_its_edge(client: Client) -> None:
+    question = practice().questions.get(order=2)  # choices of the share left k steps back
+    attempt = start(client, practice())
+    client.post(question_url(attempt, question.pk), sample_form(attempt, question, right=False))
+    answer = Answer.objects.get(attempt=attempt, question=question)
+    (picked,) = [choice for choice in answer.shown["choices"] if choice["picked"]]
+    mark = snapshots.shown(answer).answer_mark
+    assert (mark.x, mark.y) == (answer.shown["variant"]["params"]["k"], picked["value"])
+    power = power_question()
+    client.post(question_url(attempt, power.pk), {"response": "1e300"})
+    html = client.get(question_url(attempt, power.pk)).content.decode()
+    pending = re.search(r'class="plot-pending" hx-get="([^"]+)"', html)[1].replace("&amp;", "&")
+    figure = client.get(pending).content.decode()
+    assert "is above the plotted range: the arrowhead on the top edge marks it" in figure
+    assert "<polygon" in figure
+    assert "<circle" not in figure
+
+
+def test_a_figure_url_whose_mark_is_not_panel_x_y_is_refused(client: Client) -> None:
+    response = client.get("/lab/rho-power-law/figure/?rho=0.9&mark=nonsense")
+    assert response.status_code == 400
+    assert "mark: give the panel, x and y" in response.content.decode()
+
+
+def test_an_answer_recorded_before_marks_or_without_a_number_gets_no_mark(client: Client) -> None:
+    question = power_question()
+    attempt = start(client, practice())
+    client.post(question_url(attempt, question.pk), {"response": "0.5"})
+    answer = Answer.objects.get(attempt=attempt, question=question)
+    assert snapshots.shown(answer).answer_mark is not None
+    del answer.shown["variant"]["marked_at"]
+    assert snapshots.shown(answer).answer_mark is None
+    plain = Answer.objects.exclude(shown__variant__isnull=False).first()
+    assert plain is None or snapshots.shown(plain).answer_mark is None
 
 
 def test_the_results_page_lets_variants_plots_follow_too(client: Client) -> None:

@@ -106,6 +106,7 @@ class RenderedPlot:
 
     images: dict[str, bytes]
     sizes: dict[str, tuple[int, int]]  # CSS px of each layout's figure
+    frames: dict[str, list[dict]]  # each layout's panels as drawn, for marking a point on them later
     title: str
     caption: str
     alt: str
@@ -888,13 +889,31 @@ def densities(figure: Figure, layout: str) -> dict[str, bytes]:
     return images
 
 
+def panel_frames(figure: Figure) -> list[dict]:
+    """Each panel's place in the drawn figure and its data range: enough to put a point on it later.
+
+    ``box`` is (left, bottom, right, top) as fractions of the figure, read after drawing, so the phone's
+    measured layout is the one recorded; a point at data (x, y) lands where matplotlib would draw it.
+    """
+    return [
+        {
+            "box": [float(v) for v in ax.get_position().extents],
+            "x": [float(v) for v in ax.get_xlim()],
+            "y": [float(v) for v in ax.get_ylim()],
+            "xscale": ax.get_xscale(),
+            "yscale": ax.get_yscale(),
+        }
+        for ax in figure.axes
+    ]
+
+
 def render(name: str, params: dict[str, float | int]) -> RenderedPlot:
     """Every rendition as PNG at each density (and the wide one as SVG), with its texts and numbers.
 
     The texts and numbers come from the wide plot; every layout draws the same run, so they hold for all.
     """
     plots = make_plots(name, params)
-    images, sizes = {}, {}
+    images, sizes, frames = {}, {}, {}
     for layout in LAYOUTS:
         figure = plots[layout.name].figure
         with matplotlib.rc_context(STYLE | layout.fonts):
@@ -905,10 +924,12 @@ def render(name: str, params: dict[str, float | int]) -> RenderedPlot:
                 images["wide.svg"] = svg.getvalue()
         width, height = figure.get_size_inches() * 100
         sizes[layout.name] = (round(width), round(height))
+        frames[layout.name] = panel_frames(figure)
     plot = plots[WIDE.name]
     return RenderedPlot(
         images=images,
         sizes=sizes,
+        frames=frames,
         title=plot.title,
         caption=plot.caption,
         alt=plot.alt,

@@ -12,6 +12,7 @@ import itertools
 import json
 import math
 import random
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -80,6 +81,7 @@ class Variant:
     tolerance: float  # absolute: a response within it is right
     choices: tuple[VariantChoice, ...]  # the key first, then the distractors
     exact: bool = False  # an integer count, stated and graded exactly
+    marked_at: tuple[int, float] | None = None  # (panel, x) where its plot draws the key, if it does
 
     @property
     def key_text(self) -> str:
@@ -94,6 +96,7 @@ class Variant:
             "key": self.key,
             "tolerance": self.tolerance,
             "exact": self.exact,
+            "marked_at": list(self.marked_at) if self.marked_at else None,
         }
 
 
@@ -203,7 +206,8 @@ class Template:
         for probe in self.quantity.probes:
             probe.parse(values[probe.name])  # ParameterError names the probe and its bounds
         run_params = self.run_params(values)
-        key = float(self.quantity.measure(self.runner(run_params), values | run_params))
+        run = self.runner(run_params)
+        key = float(self.quantity.measure(run, values | run_params))
         if not math.isfinite(key):
             raise ParameterError(f"the key is not finite ({key})")
         tolerance = 0.0 if self.quantity.exact else self.tolerance * abs(key)
@@ -216,7 +220,14 @@ class Template:
             tolerance=tolerance,
             choices=self.choices_for(values | run_params, key),
             exact=self.quantity.exact,
+            marked_at=self.quantity.plotted_at(run, values | run_params)
+            if self.quantity.plotted_at
+            else None,
         )
+
+    def marked_at(self, run: Run, values: Mapping) -> tuple[int, float] | None:
+        plotted_at = self.quantity.plotted_at
+        return plotted_at(run, values) if plotted_at is not None else None
 
     def choices_for(self, values: Mapping, key: float) -> tuple[VariantChoice, ...]:
         """The key and, in order, the distractors that stand clear of it and of each other."""
@@ -254,10 +265,22 @@ class Template:
         tolerance = 0.0 if self.quantity.exact else self.tolerance
         return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
-    def problems(self) -> list[str]:
-        """Every allowed draw that falls outside the experiment, has no finite key or too few choices."""
+    def problems(self, deadline: float | None = None) -> list[str]:
+        """Every allowed draw that falls outside the experiment, has no finite key or too few choices.
+
+        Past ``deadline`` (time.monotonic()) the check stops with a ParameterError naming the widest
+        range: a slow experiment's draws cost seconds each, and the check runs in a web request.
+        """
         found = []
-        for values in self.draws():
+        for checked, values in enumerate(self.draws()):
+            if deadline is not None and time.monotonic() > deadline:
+                widest = max(self.ranges, key=lambda r: len(r.values))
+                count = math.prod(len(r.values) for r in self.ranges)
+                raise ParameterError(
+                    f"{widest.name}: checking all {count:,} draws of {self.experiment.name} takes longer "
+                    f"than allowed ({checked:,} checked); give {widest.name} fewer than its "
+                    f"{len(widest.values)} values"
+                )
             try:
                 self.variant(values)
             except ParameterError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,10 @@ def test_the_engine_does_exactly_the_multiply_adds_the_cost_claim_states(T, B, n
     per_pass = T * B * (n * n + n * n_x + n * n_y)
     assert counted.forward == per_pass
     assert counted.total == 3 * per_pass
+
+
+def test_checking_every_draw_stops_at_its_deadline_naming_the_widest_range() -> None:
+    template = Template.from_json(SEED["quizzes.question 23"])  # rho: 20 values, k: 19
+    with pytest.raises(ParameterError, match=r"rho: checking all 380 draws .* fewer than its 20 values"):
+        template.problems(deadline=time.monotonic() - 1)
+    assert template.problems(deadline=time.monotonic() + 600) == []

@@ -255,6 +255,7 @@ CLIPPING = Experiment(
             "the length of clipped SGD's largest step",
             lambda run, v: float(np.max(run().clipped.update_norm)),
             closed_form=lambda v: v["learning_rate"] * v["threshold"],
+            plotted_at=lambda run, v: (1, float(np.argmax(run().clipped.update_norm))),  # the update panel
             agreement=1e-12,  # clipping engages at once from the exploding start: the step is exactly ηc
             distractors={
                 "threshold-alone": Distractor(

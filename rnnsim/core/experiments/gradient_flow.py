@@ -127,6 +127,11 @@ def residual_paths(*, s: float, T: int, n: int, seed: int) -> ResidualResult:
 STEPS_BACK = Param("k", 20, 1, 200, "Steps back in time from the loss.", integer=True, label="k")
 
 
+def at_steps_back(run, v) -> tuple[int, float]:
+    """A gradient ratio's place on its plot: the first panel, k steps back."""
+    return 0, float(v["k"])
+
+
 def power_distractors(base: str, symbol: str, plain: str) -> dict[str, Distractor]:
     """The usual wrong ways to carry a factor over k steps, for a factor named ``base``.
 
@@ -188,6 +193,7 @@ POWER_LAW = Experiment(
             probes=(STEPS_BACK,),
             run_params=lambda v: {"T": v["k"]},
             closed_form=lambda v: v["rho"] ** v["k"],
+            plotted_at=at_steps_back,
             distractors=power_distractors("rho", "\\rho", "ρ"),
         ),
     ),
@@ -214,6 +220,7 @@ PASCANU_BOUND = Experiment(
             probes=(STEPS_BACK,),
             run_params=lambda v: {"T": v["k"]},
             closed_form=lambda v: v["s"] ** v["k"],
+            plotted_at=at_steps_back,
             holds=lambda run, v: bool(np.all(run().ratio <= run().bound * (1 + 1e-12))),
             distractors=power_distractors("s", "s", "s"),
         ),
@@ -258,6 +265,7 @@ RESIDUAL = Experiment(
             probes=(STEPS_BACK,),
             run_params=lambda v: {"T": v["k"]},
             closed_form=lambda v: (1 + v["s"]) ** v["k"],
+            plotted_at=at_steps_back,
             holds=lambda run, v: bool(
                 np.all(run().residual >= run().low * (1 - 1e-12))
                 and np.all(run().residual <= run().high * (1 + 1e-12))

@@ -9,7 +9,7 @@ import numpy as np
 from .. import lstm
 from ..initialisation import lstm_params
 from ..losses import squared_error
-from .gradient_flow import STEPS_BACK
+from .gradient_flow import STEPS_BACK, at_steps_back
 from .spec import Distractor, Experiment, Param, Quantity, length_param, seed_param
 
 
@@ -90,6 +90,7 @@ EXPERIMENT = Experiment(
             probes=(STEPS_BACK,),
             run_params=lambda v: {"T": v["k"]},
             closed_form=lambda v: float(lstm.sigmoid(np.array(v["forget_bias"]))) ** v["k"],
+            plotted_at=at_steps_back,
             distractors={
                 "k-times": Distractor(
                     "kσ(b_f) instead of σ(b_f)ᵏ",

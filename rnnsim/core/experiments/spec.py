@@ -86,6 +86,9 @@ class Quantity:
     holds: Callable[[Run, Values], bool] | None = None  # the claim, on the variant, where no closed form
     distractors: Mapping[str, Distractor] = field(default_factory=dict)
     exact: bool = False  # an integer count: graded exactly, whatever the template's tolerance
+    # Where the experiment's plot draws the value, as (panel, x): a learner's answer is marked there at its
+    # own height, beside the simulation's. None where the plot draws no such point (a fit, a count).
+    plotted_at: Callable[[Run, Values], tuple[int, float]] | None = None
     outcomes: tuple[tuple[str, str], ...] = ()  # a regime: (choice text, feedback); measure gives the index
 
 
