@@ -124,6 +124,10 @@ class Schedule(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField(db_index=True)
     last_review = models.DateTimeField(null=True, blank=True)
+    recheck_early = models.BooleanField(
+        default=False,
+        help_text="A confident wrong quiz answer: the next review that passes comes back within a day.",
+    )
 
     objects = ScheduleQuerySet.as_manager()
 
@@ -148,7 +152,7 @@ class Review(models.Model):
 
     class Source(models.TextChoices):
         STUDY = "study"
-        QUIZ = "quiz", "wrong quiz answer"
+        QUIZ = "quiz", "quiz answer"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_reviews")
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
@@ -163,6 +167,7 @@ class Review(models.Model):
     difficulty_before = models.FloatField(null=True, blank=True)
     due_before = models.DateTimeField(null=True, blank=True)
     last_review_before = models.DateTimeField(null=True, blank=True)
+    recheck_early_before = models.BooleanField(default=False)
     due_after = models.DateTimeField()
     undone_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 
+from quizzes.certainty import CONFIDENT, UNSURE
+from quizzes.misconceptions import misconception_sections
 from quizzes.signals import answer_recorded
 
 from .models import Card, Deck, Review, Schedule, ScheduleQuerySet, State
@@ -200,11 +202,17 @@ def review(
         log.state_before, log.step_before = schedule.state, schedule.step
         log.stability_before, log.difficulty_before = schedule.stability, schedule.difficulty
         log.due_before, log.last_review_before = schedule.due, schedule.last_review
+        log.recheck_early_before = schedule.recheck_early
     else:
         schedule = Schedule(user=user, card=card)
     schedule.state, schedule.step = int(after.state), after.step
     schedule.stability, schedule.difficulty = after.stability, after.difficulty
     schedule.due, schedule.last_review = after.due, after.last_review
+    if schedule.recheck_early and source == Review.Source.STUDY and rating > Review.Rating.AGAIN:
+        # The early second review after a confident error: passing it once does not earn a long interval.
+        schedule.due = min(schedule.due, now + timedelta(hours=settings.STUDYSITE_EARLY_RECHECK_HOURS))
+        schedule.recheck_early = False
+        log.due_after = schedule.due
     schedule.full_clean(validate_unique=False)
     schedule.save()
     log.save()
@@ -232,25 +240,56 @@ def undo_last(*, user: AbstractBaseUser, deck: Deck, now: datetime) -> Review | 
             difficulty=last.difficulty_before,
             due=last.due_before,
             last_review=last.last_review_before,
+            recheck_early=last.recheck_early_before,
         )
     last.undone_at = utc(now)
     last.save(update_fields=["undone_at"])
     return last
 
 
-def relearn_section(*, user: AbstractBaseUser, section_id: int, now: datetime) -> int:
-    """A wrong quiz answer: the section's cards are rated Again and become due now. Returns how many."""
+def relearn_section(
+    *,
+    user: AbstractBaseUser,
+    section_id: int,
+    now: datetime,
+    rating: int = Review.Rating.AGAIN,
+    recheck: bool = False,
+) -> int:
+    """A quiz answer rates the section's cards: Again (due now) for a wrong one, Hard for a right but unsure
+    one. ``recheck`` marks them for an early second review (a confident error). Returns how many."""
     now = utc(now)
     cards = Card.objects.filter(notes_section_id=section_id).select_related("deck")
     for card in cards:
-        review(user=user, card=card, rating=Review.Rating.AGAIN, now=now, source=Review.Source.QUIZ)
-    Schedule.objects.filter(Q(user=user) & Q(card__in=cards)).update(due=now)
+        review(user=user, card=card, rating=rating, now=now, source=Review.Source.QUIZ)
+    if rating == Review.Rating.AGAIN:
+        marked = {"recheck_early": True} if recheck else {}  # a later, unsure error keeps an earlier mark
+        Schedule.objects.filter(Q(user=user) & Q(card__in=cards)).update(due=now, **marked)
     return len(cards)
 
 
 @receiver(answer_recorded)
-def relearn_after_wrong_answer(sender, *, answer, **kwargs) -> None:
-    """Quiz results feed the schedule: a wrong answer brings the section's cards back now."""
+def relearn_after_quiz_answer(sender, *, answer, **kwargs) -> None:
+    """Quiz results feed the schedule. A wrong answer brings back now the cards of the question's section
+    and of the sections that correct the misconceptions it suggests: as Again, and for an early second
+    review when the learner was sure (certainty 3). A right answer given unsure (certainty 1) rates the
+    question's section's cards Hard."""
     attempt, question = answer.attempt, answer.question
-    if not answer.is_correct and attempt.user_id is not None and question.notes_section_id is not None:
-        relearn_section(user=attempt.user, section_id=question.notes_section_id, now=answer.answered_at)
+    if attempt.user_id is None:
+        return
+    if answer.is_correct:
+        if answer.certainty == UNSURE and question.notes_section_id is not None:
+            relearn_section(
+                user=attempt.user,
+                section_id=question.notes_section_id,
+                now=answer.answered_at,
+                rating=Review.Rating.HARD,
+            )
+        return
+    sections = {question.notes_section_id, *misconception_sections(answer)} - {None}
+    for section_id in sorted(sections):
+        relearn_section(
+            user=attempt.user,
+            section_id=section_id,
+            now=answer.answered_at,
+            recheck=answer.certainty == CONFIDENT,
+        )

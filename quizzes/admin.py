@@ -6,13 +6,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from rnnsim.figures import attach_plots
+from rnnsim.whatifs import whatif_of
 from studysite.downloads import zipped
 from studysite.note_exports import rows_apkg
 from studysite.readonly_admin import ReadOnlyAdmin
 from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
+from .certainty import Report, report
 from .exporting import export_gift, export_moodle_xml, quiz_rows
-from .models import Answer, Attempt, Choice, Question, Quiz
+from .misconception_stats import prevalence
+from .misconceptions import Suggested
+from .models import Answer, Attempt, Choice, Misconception, Question, Quiz
 from .qtypes import KIND_CHOICES, TYPES, QuestionType
 from .snapshots import shown
 from .statistics import MIN_ATTEMPTS, question_stats
@@ -74,21 +79,32 @@ class QuestionInline(admin.StackedInline):
     show_change_link = True
 
 
-def item_analysis_table(questions: list[Question]) -> SafeString:
-    context = {"stats": question_stats(questions), "min_attempts": MIN_ATTEMPTS}
+def item_analysis_table(questions: list[Question], *, calibration: Report | None = None) -> SafeString:
+    context = {"stats": question_stats(questions), "min_attempts": MIN_ATTEMPTS, "calibration": calibration}
     return render_to_string("admin/quizzes/item_analysis.html", context)
 
 
 @admin.register(Quiz)
 class QuizAdmin(ReorderableInlinesAdmin):
-    list_display = ["title", "study_set", "published", "pass_mark", "shuffle_questions", "shuffle_choices"]
+    list_display = ["title", "study_set", "published", "pass_mark", "certainty_marking", "shuffle_choices"]
     list_filter = ["published", "study_set"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["item_analysis"]
     fieldsets = [
         (None, {"fields": ["study_set", "title", "slug", "description"]}),
-        ("Options", {"fields": ["published", "pass_mark", "shuffle_questions", "shuffle_choices"]}),
+        (
+            "Options",
+            {
+                "fields": [
+                    "published",
+                    "pass_mark",
+                    "shuffle_questions",
+                    "shuffle_choices",
+                    "certainty_marking",
+                ]
+            },
+        ),
         ("Item analysis", {"fields": ["item_analysis"], "classes": ["collapse"]}),
     ]
     inlines = [QuestionInline]
@@ -109,7 +125,11 @@ class QuizAdmin(ReorderableInlinesAdmin):
 
     @admin.display(description="Per question")
     def item_analysis(self, quiz: Quiz) -> SafeString:
-        return item_analysis_table(list(quiz.questions.all())) if quiz.pk else "Save the quiz first."
+        if not quiz.pk:
+            return "Save the quiz first."
+        rated = Answer.objects.filter(attempt__quiz=quiz, certainty__isnull=False)
+        calibration = report(list(rated)) if rated.exists() else None
+        return item_analysis_table(list(quiz.questions.all()), calibration=calibration)
 
 
 class ExplanationFilter(admin.SimpleListFilter):
@@ -147,6 +167,20 @@ class QuestionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in OPTION_FIELDS:
             self.initial.setdefault(name, self.instance.options.get(name))
+
+    def clean_template(self) -> dict | None:
+        """A template's rules may point only to misconceptions that exist (an import creates unknown ones)."""
+        template = self.cleaned_data.get("template")
+        named = set(((template or {}).get("misconceptions") or {}).values())
+        unknown = sorted(
+            named - set(Misconception.objects.filter(slug__in=named).values_list("slug", flat=True))
+        )
+        if unknown:
+            raise forms.ValidationError(
+                f"misconceptions: no misconception named {', '.join(unknown)}; add it under "
+                "Misconceptions first."
+            )
+        return template
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -239,3 +273,44 @@ class AttemptAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "public_id"]
     list_select_related = ["quiz", "user"]
     inlines = [AnswerInline]
+
+
+@admin.register(Misconception)
+class MisconceptionAdmin(admin.ModelAdmin):
+    list_display = ["statement", "slug", "notes_section", "whatif"]
+    list_select_related = ["notes_section"]
+    search_fields = ["statement", "slug"]
+    readonly_fields = ["whatif_preview", "prevalence_table", "pointing_choices"]
+    fields = [
+        "slug",
+        "statement",
+        "notes_section",
+        "whatif",
+        "whatif_preview",
+        "prevalence_table",
+        "pointing_choices",
+    ]
+
+    @admin.display(description="Prevalence")
+    def prevalence_table(self, misconception: Misconception) -> SafeString:
+        """Per quiz: the share of its learners whose answers point to it, and how many resolved it later."""
+        if not misconception.pk:
+            return SafeString("Save the misconception first.")
+        rows = prevalence(misconception)
+        return SafeString(render_to_string("admin/quizzes/prevalence.html", {"rows": rows}))
+
+    @admin.display(description="Choices that point to it")
+    def pointing_choices(self, misconception: Misconception) -> SafeString:
+        choices = misconception.choices.select_related("question__quiz").order_by(
+            "question__quiz", "question__order"
+        )
+        return SafeString(render_to_string("admin/quizzes/pointing_choices.html", {"choices": choices}))
+
+    @admin.display(description="What-if preview")
+    def whatif_preview(self, misconception: Misconception) -> SafeString:
+        """The belief as a learner's feedback shows it: the prediction, the run's finding and its plot."""
+        if not misconception.whatif:
+            return SafeString("No what-if simulation: a wrong answer shows the statement and the notes link.")
+        belief = Suggested(misconception.slug, misconception.statement, whatif_of(misconception.whatif))
+        attach_plots([belief])
+        return SafeString(render_to_string("quizzes/_whatif.html", {"belief": belief}))

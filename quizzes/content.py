@@ -18,7 +18,7 @@ from django.dispatch import receiver
 
 from studysite.models import NoteSection, StudySet
 
-from .models import Attempt, Choice, Question, Quiz, random_62_bits
+from .models import Attempt, Choice, Misconception, Question, Quiz, random_62_bits
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -30,7 +30,9 @@ def cached_question(attempt: Attempt, question_id: int) -> Question | None:
     if question is None:
         question = (
             Question.objects.select_related("notes_section__study_set")
-            .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order")))
+            .prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.select_related("misconception").order_by("order"))
+            )
             .filter(pk=question_id)
             .first()
         )
@@ -79,6 +81,13 @@ def renew_on_choice_change(sender, instance: Choice, **kwargs) -> None:
 def renew_on_section_change(sender, instance: NoteSection, **kwargs) -> None:
     """Before a deletion, while the questions still point at the section (it sets theirs to NULL)."""
     renew_versions(Q(questions__notes_section=instance))
+
+
+@receiver(post_save, sender=Misconception)
+@receiver(pre_delete, sender=Misconception)
+def renew_on_misconception_change(sender, instance: Misconception, **kwargs) -> None:
+    """A new answer records the misconception its choice points to as it stands then."""
+    renew_versions(Q(questions__choices__misconception=instance))
 
 
 @receiver(post_save, sender=StudySet)

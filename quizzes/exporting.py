@@ -17,7 +17,7 @@ from studysite.exchange import export_study_set
 from studysite.note_exports import NoteRow
 
 from .gift import gift_escape
-from .models import Choice, Question, Quiz
+from .models import Choice, Misconception, Question, Quiz
 from .moodle_xml import PLOT_TAG, text_element
 from .qtypes.base import LETTERS
 from .variants import filled_with, variant_choices
@@ -28,6 +28,7 @@ VERSION = 1
 
 def export_json(quiz: Quiz) -> dict:
     """Everything needed to recreate the quiz exactly in another database, its study set's notes included."""
+    questions = questions_of(quiz)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -40,7 +41,17 @@ def export_json(quiz: Quiz) -> dict:
             "shuffle_choices": quiz.shuffle_choices,
             "pass_mark": quiz.pass_mark,
             "published": quiz.published,
+            "certainty_marking": quiz.certainty_marking,
         },
+        "misconceptions": [
+            {
+                "slug": belief.slug,
+                "statement": belief.statement,
+                "notes_section": belief.notes_section.anchor if belief.notes_section else None,
+                "whatif": belief.whatif,
+            }
+            for belief in misconceptions_of(questions)
+        ],
         "questions": [
             {
                 "guid": q.guid,
@@ -62,17 +73,33 @@ def export_json(quiz: Quiz) -> dict:
                         "match_text": c.match_text,
                         "feedback": c.feedback,
                         "plot": c.plot,
+                        "misconception": c.misconception.slug if c.misconception else None,
                     }
                     for c in sorted(q.choices.all(), key=lambda c: c.order)
                 ],
             }
-            for q in questions_of(quiz)
+            for q in questions
         ],
     }
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
-    return list(quiz.questions.select_related("notes_section").prefetch_related("choices").order_by("order"))
+    questions = quiz.questions.select_related("notes_section").order_by("order")
+    return list(questions.prefetch_related("choices__misconception__notes_section"))
+
+
+def misconception_slugs(question: Question, choices: list[Choice]) -> list[str]:
+    """The misconceptions a question's wrong responses point to: its choices' and its template's rules'."""
+    named = [choice.misconception.slug for choice in choices if choice.misconception]
+    named += list(((question.template or {}).get("misconceptions") or {}).values())
+    return list(dict.fromkeys(named))
+
+
+def misconceptions_of(questions: list[Question]) -> list[Misconception]:
+    """Every misconception the questions point to, each once: what a JSON file defines beside them."""
+    slugs = [slug for q in questions for slug in misconception_slugs(q, list(q.choices.all()))]
+    found = Misconception.objects.select_related("notes_section").in_bulk(slugs, field_name="slug")
+    return [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
 
 
 @dataclass(frozen=True)
@@ -106,6 +133,7 @@ def quiz_rows(quiz: Quiz) -> list[NoteRow]:
         front = question.text + "\n\n" + "\n".join(f"{LETTERS[i]}. {c.text}  " for i, c in enumerate(choices))
         back = f"{question.type.card_answer(choices)}\n\n{question.explanation}"
         tags = ["quiz", quiz.slug] + ([question.notes_section.anchor] if question.notes_section_id else [])
+        tags += [f"misconception::{slug}" for slug in misconception_slugs(question, choices)]
         rows.append(NoteRow(item.guid, front, back, tags, question.plot))
     return rows
 

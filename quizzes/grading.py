@@ -44,7 +44,9 @@ def start_attempt(
 
 
 @transaction.atomic
-def submit_answer(*, attempt: Attempt, question: Question, response: Response) -> tuple[Answer, bool]:
+def submit_answer(
+    *, attempt: Attempt, question: Question, response: Response, certainty: int | None = None
+) -> tuple[Answer, bool]:
     """Store the learner's answer exactly once and grade it on the server, by the question's type.
 
     Returns the answer and whether this call created it. A repeated submission, even one racing
@@ -66,6 +68,7 @@ def submit_answer(*, attempt: Attempt, question: Question, response: Response) -
         credit=graded.credit,
         is_correct=graded.credit >= FULL_CREDIT,
         response_text=response.text,
+        certainty=certainty,
         shown=snapshot(question, choices, response, graded),
     )
     try:

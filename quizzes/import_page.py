@@ -51,9 +51,9 @@ class QuizImportForm(forms.Form):
 
 
 def fingerprint(content: bytes, result: importing.QuizImportResult) -> str:
-    """What a preview promised: the file, and every change, skip and warning it listed."""
+    """What a preview promised: the file, and every change, skip, warning and new misconception it listed."""
     digest = hashlib.sha256(content)
-    for line in [*map(str, result.actions), *result.skipped, *result.warnings]:
+    for line in [*map(str, result.actions), *result.skipped, *result.warnings, *result.new_misconceptions]:
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 

@@ -37,7 +37,7 @@ from studysite.exchange import (
 from .content import renew_versions
 from .exporting import FORMAT
 from .gift import BLANK, formatted, gift_blocks, gift_label, gift_unescape
-from .models import Choice, Question, Quiz
+from .models import Choice, Misconception, Question, Quiz
 from .moodle_xml import PLOT_TAG, text_of
 from .qtypes import DEFAULT_KIND, TYPES, ChoiceRow, FileError, read_gift, read_moodle_xml
 
@@ -68,6 +68,7 @@ class ParsedQuiz:
     problems: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # questions no type here can grade, each said why
     warnings: list[str] = field(default_factory=list)  # imported, but worth a look
+    misconceptions: dict[str, dict] = field(default_factory=dict)  # slug → what the file says of it
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class QuizImportResult:
     warnings: list[str] = field(default_factory=list)
     actions: list[PlannedChange] = field(default_factory=list)
     applied: bool = True  # False for a dry run, which writes nothing
+    new_misconceptions: list[str] = field(default_factory=list)  # "slug: statement" of each one created
 
 
 QUIZ_FIELDS = {
@@ -101,6 +103,7 @@ QUIZ_FIELDS = {
     "shuffle_choices": bool,
     "pass_mark": int,
     "published": bool,
+    "certainty_marking": bool,
 }
 
 
@@ -113,6 +116,15 @@ def parse_json(text: str) -> ParsedQuiz:
         study_set=parse_study_set(data.get("study_set"), problems),
         problems=problems,
     )
+    for number, raw in enumerate(data.get("misconceptions") or [], start=1):
+        record = Record(raw, f"misconception {number}", problems)
+        slug = record.text("slug")
+        parsed.misconceptions[slug] = {
+            "statement": record.text("statement"),
+            "notes_section": record.get("notes_section", str),
+            "whatif": record.text("whatif"),
+            "where": record.where,
+        }
     for number, raw in enumerate(data["questions"], start=1):
         record = Record(raw, f"question {number}", problems)
         choices = []
@@ -128,6 +140,7 @@ def parse_json(text: str) -> ParsedQuiz:
                     choice.get("weight", float),
                     choice.get("tolerance", float),
                     choice.text("match_text"),
+                    choice.get("misconception", str) or "",
                 )
             )
         if record.valid and "choices" not in record.data:
@@ -337,6 +350,8 @@ class Plan:
     changed_choices: list[Choice] = field(default_factory=list)
     dropped_choice_ids: list[int] = field(default_factory=list)
     notes_anchors: dict[int, str | None] = field(default_factory=dict)  # id(question) → anchor
+    misconceptions: dict[str, Misconception] = field(default_factory=dict)  # by slug: existing, or new
+    new_misconceptions: list[Misconception] = field(default_factory=list)
     actions: list[PlannedChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -346,6 +361,7 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
     problems = [p for row in parsed.questions for p in question_problems(row)]
     target = import_target(Quiz, parsed.quiz, quiz, label="quiz", problems=problems)
     plan = Plan(quiz=target, problems=problems)
+    plan_misconceptions(plan, parsed)
     for row in parsed.questions:
         if not row.guid and row.gift_name:  # a GIFT name identifies its question within this quiz only
             row.guid = uuid.uuid5(uuid.NAMESPACE_URL, f"studysite:gift:{target.slug}:{row.gift_name}").hex
@@ -396,6 +412,30 @@ def build(parsed: ParsedQuiz, quiz: Quiz | None) -> Plan:
     return plan
 
 
+def plan_misconceptions(plan: Plan, parsed: ParsedQuiz) -> None:
+    """The misconceptions the file's questions point to: existing ones by slug, untouched (an import
+    changes only its quiz); unknown ones created, from what the file says of them, or from the slug."""
+    named = {choice.misconception for row in parsed.questions for choice in row.choices} | {
+        slug
+        for row in parsed.questions
+        for slug in ((row.template or {}).get("misconceptions") or {}).values()
+    }
+    named -= {""}
+    plan.misconceptions = Misconception.objects.in_bulk(list(named), field_name="slug")
+    for slug in sorted(named - set(plan.misconceptions)):
+        said = parsed.misconceptions.get(slug, {})
+        where = said.get("where", f"misconception {slug!r}")
+        belief = Misconception(
+            slug=slug,
+            statement=said.get("statement") or slug.replace("-", " ").capitalize() + ".",
+            whatif=said.get("whatif", ""),
+        )
+        plan.notes_anchors[id(belief)] = said.get("notes_section")
+        plan.problems += validation_problems(belief, where, exclude=["notes_section"])
+        plan.misconceptions[slug] = belief
+        plan.new_misconceptions.append(belief)
+
+
 def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list[Choice]) -> None:
     """Choices are matched by order; the ones the file no longer has are dropped (answers keep theirs)."""
     by_order = {choice.order: choice for choice in current}
@@ -413,6 +453,7 @@ def plan_choices(plan: Plan, question: Question, row: QuestionRow, current: list
             data.plot or None,
         )
         choice.weight, choice.tolerance, choice.match_text = data.weight, data.tolerance, data.match_text
+        choice.misconception = plan.misconceptions.get(data.misconception)
         choice.render()
         plan.problems += validation_problems(choice, f"{row.where}, choice {number}", exclude=["question"])
     plan.dropped_choice_ids += [choice.pk for choice in by_order.values()]
@@ -427,6 +468,9 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
     sections = save_target(quiz, study_set=parsed.study_set, described=parsed.quiz is not None)
     questions = plan.new_questions + plan.changed_questions
     link_rows(questions, parent="quiz", target=quiz, sections=sections, anchors=plan.notes_anchors)
+    for belief in plan.new_misconceptions:  # its notes, by anchor, among the quiz's study set's
+        belief.notes_section = sections.get(plan.notes_anchors.get(id(belief)) or "")
+    Misconception.objects.bulk_create(plan.new_misconceptions)
     changed = [q.pk for q in plan.changed_questions]
     Question.objects.filter(pk__in=changed).update(order=F("order") + PARKED)
     Question.objects.bulk_update(
@@ -457,6 +501,7 @@ def write(plan: Plan, parsed: ParsedQuiz) -> QuizImportResult:
             "match_text",
             "feedback",
             "plot",
+            "misconception",
             *Choice.rendered_fields,
         ],
         batch_size=500,
@@ -475,6 +520,7 @@ def result_of(plan: Plan, parsed: ParsedQuiz, *, applied: bool) -> QuizImportRes
         warnings=parsed.warnings,
         actions=plan.actions,
         applied=applied,
+        new_misconceptions=[f"{belief.slug}: {belief.statement}" for belief in plan.new_misconceptions],
     )
 
 

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from rnnsim.fields import PlotSpecModelField, TemplateModelField
+from rnnsim.fields import PlotSpecModelField, TemplateModelField, WhatIfModelField
 from studysite.models import NoteSection, StudySet, new_guid
 from studysite.rendering import RenderedMarkdownModel, SanitisedHTMLField, markdown_validators
 
+from .certainty import mark as certainty_mark
 from .qtypes import DEFAULT_KIND, TYPES, QuestionType, type_of, validate_kind
 from .variants import asked, variant_choices
 
@@ -54,6 +55,14 @@ class Quiz(models.Model):
         default=70, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
     )
     published = models.BooleanField(default=True, help_text="Unpublished quizzes are hidden from learners.")
+    certainty_marking = models.BooleanField(
+        "certainty-based marking",
+        default=False,
+        help_text=(
+            "Learners say how sure they are (1, 2 or 3) as they submit: right earns 1, 2 or 3, wrong 0, −2 "
+            "or −6 (Gardner-Medwin's scheme, as Moodle's CBM)."
+        ),
+    )
     content_version = models.BigIntegerField(
         default=random_62_bits,
         editable=False,
@@ -152,6 +161,45 @@ class Question(RenderedMarkdownModel):
         self.type.validate(self, list(choices))
 
 
+class Misconception(models.Model):
+    """A named, reusable wrong belief: what wrong answers point to, and what the feedback plays out.
+
+    Answers keep the statement they were shown; editing or deleting a misconception changes no review.
+    """
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="Its name in files and tags, e.g. larger-learning-rate-fixes-explosion.",
+    )
+    statement = models.CharField(
+        max_length=300, help_text="The belief, in one sentence, as a learner would hold it."
+    )
+    notes_section = models.ForeignKey(
+        NoteSection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="misconceptions",
+        help_text="The notes that correct it.",
+    )
+    whatif = WhatIfModelField(
+        "what-if simulation",
+        help_text="Optional: a simulation playing the belief out, shown beside a wrong answer's explanation.",
+    )
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    @property
+    def shown(self) -> dict:
+        """What an answer keeps of it."""
+        return {"slug": self.slug, "statement": self.statement, "whatif": self.whatif}
+
+
 class Choice(RenderedMarkdownModel):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField()
@@ -189,6 +237,14 @@ class Choice(RenderedMarkdownModel):
     )
     plot = PlotSpecModelField(
         "feedback plot", help_text="Optional: a simulation shown with this choice's feedback."
+    )
+    misconception = models.ForeignKey(
+        Misconception,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="choices",
+        help_text="The wrong belief that picking (typing, pairing) it suggests.",
     )
     text_html = SanitisedHTMLField()
     feedback_html = SanitisedHTMLField()
@@ -363,6 +419,12 @@ class Answer(models.Model):
         default=dict,
         help_text="The question and its choices as the learner saw them (quizzes.snapshots).",
     )
+    certainty = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(1, "1: not sure"), (2, "2: fairly sure"), (3, "3: sure")],
+        help_text="How sure the learner said they were, in a quiz with certainty-based marking.",
+    )
     answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -373,6 +435,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: question {self.question_id}, credit {self.credit:g}"
+
+    @property
+    def cbm_mark(self) -> float | None:
+        """Its certainty-based mark, from −6 to 3; None when it was given without a certainty."""
+        return certainty_mark(self.credit, self.certainty) if self.certainty else None
 
     @property
     def verdict(self) -> str:

@@ -8,7 +8,7 @@ Later edits, deletions and re-imports change what new learners see, never what a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rnnsim.core.templates import show_number
 from rnnsim.marks import AnswerMark
@@ -31,6 +31,7 @@ class ShownChoice:
     match: str = ""  # for matching: the answer this item pairs with
     given: str = ""  # for matching: the answer the learner gave it
     value: float | None = None  # for a variant's choice: the number it stands for
+    misconception: dict | None = None  # the wrong belief it suggests, as it stood: slug, statement, what-if
     rendered_plot: object = None  # set by rnnsim.figures.attach_plots
 
 
@@ -47,6 +48,7 @@ class ShownQuestion:
     plot: dict | None = None
     rendered_plot: object = None
     notes: NoteSection | None = None  # the question's notes section today, while the question exists
+    suggested: list = field(default_factory=list)  # its misconceptions, set by quizzes.misconceptions
 
     @property
     def type(self) -> QuestionType:
@@ -93,6 +95,12 @@ class ShownQuestion:
         return [choice for choice in self.choices if choice.is_correct and not choice.picked]
 
     @property
+    def misconceptions(self) -> list[dict]:
+        """The wrong beliefs this response points to, each once: what its type says it went wrong with."""
+        found = {c.misconception["slug"]: c.misconception for c in self.type.misled(self) if c.misconception}
+        return list(found.values())
+
+    @property
     def figure_objects(self) -> list[object]:
         """What carries a plot in the review: the question, the picked choices, the right ones missed."""
         return [self, *self.picked, *self.missed]
@@ -121,6 +129,7 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
                 "match": choice.match_text,
                 "given": response.given_for(choice),
                 "value": getattr(choice, "variant_value", None),
+                "misconception": choice.misconception.shown if choice.misconception else None,
             }
             for choice in choices
         ],

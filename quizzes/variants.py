@@ -40,6 +40,9 @@ def variant_choices(question: Question, seed: str) -> list[Choice]:
         choice = Choice(question=question, order=1, text=text, tolerance=variant.tolerance, is_correct=True)
         choice.render()
         return [choice]
+    beliefs = Choice.misconception.field.related_model.objects.in_bulk(
+        {offered.misconception for offered in variant.choices if offered.misconception}, field_name="slug"
+    )
     choices = []
     for order, offered in enumerate(variant.choices, start=1):
         choice = Choice(
@@ -50,6 +53,7 @@ def variant_choices(question: Question, seed: str) -> list[Choice]:
             feedback=fill(offered.feedback, variant),
         )
         choice.variant_value = offered.value  # the number it stands for: where its plot marks a pick
+        choice.misconception = beliefs.get(offered.misconception)
         choice.render()
         choices.append(choice)
     random.Random(f"{seed}:choices").shuffle(choices)  # noqa: S311 - variety, not secrecy

@@ -18,10 +18,12 @@ from studysite.note_exports import rows_apkg, rows_csv, rows_tsv
 from studysite.throttling import client_address, first_over, learner, too_many_requests
 
 from . import content, grading, snapshots
+from .certainty import BUTTONS, confident_errors_first, read_certainty, report
 from .charts import score_chart
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .learners import learner_attempts, remember_attempt
-from .models import Attempt, Choice, Question, Quiz
+from .misconceptions import seen_beliefs, suggest, with_cards
+from .models import Answer, Attempt, Choice, Question, Quiz
 from .qtypes import Offer, ResponseError
 from .variants import asked, variant_choices
 
@@ -134,10 +136,13 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     if request.method == "POST" and answer is None:
         try:
             response = question.type.read(request.POST, offer)
+            certainty = read_certainty(request.POST) if attempt.quiz.certainty_marking else None
         except ResponseError as problem:
             error, status = str(problem), 400
         else:
-            answer, _ = grading.submit_answer(attempt=attempt, question=question, response=response)
+            answer, _ = grading.submit_answer(
+                attempt=attempt, question=question, response=response, certainty=certainty
+            )
             answers[question.pk] = answer
         if not request.htmx and not error:
             return redirect("attempt-question", attempt.public_id, question.pk)
@@ -146,6 +151,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
     if answer is not None:
         seen = snapshots.shown(answer, notes=question.notes_section)
         attach_plots(seen.figure_objects, wait=seen.variant is None)  # a variant's plot follows the feedback
+        attach_plots(suggest([seen]))  # the what-ifs: a fixed few, rendered ahead by render_plots
     context = {
         "attempt": attempt,
         "question": question,
@@ -157,6 +163,7 @@ def attempt_question(request: HttpRequest, public_id, question_id: int) -> HttpR
         "shown": seen,
         "next_url": next_question_url(attempt, set(answers)) if answer else "",
         "error": error,
+        "certainty_buttons": BUTTONS if attempt.quiz.certainty_marking else (),
         **question.type.input_context(offer),
     }
     template_name = "quizzes/question.html"
@@ -175,6 +182,9 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
         attempt.answers.select_related("question__notes_section__study_set"),
         key=lambda answer: (position.get(answer.question_id, len(position)), answer.answered_at),
     )
+    marked = report(answers) if any(answer.certainty for answer in answers) else None
+    if marked is not None:
+        answers = confident_errors_first(answers)
     review = [
         {
             "answer": answer,
@@ -188,7 +198,11 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
     attach_plots(
         (obj for seen in shown if seen.variant is not None for obj in seen.figure_objects), wait=False
     )
-    return render(request, "quizzes/results.html", {"attempt": attempt, "review": review})
+    suggested = suggest(shown)
+    attach_plots(suggested)
+    with_cards(suggested)
+    context = {"attempt": attempt, "review": review, "suggested": suggested, "cbm": marked}
+    return render(request, "quizzes/results.html", context)
 
 
 @require_safe
@@ -205,7 +219,8 @@ def progress(request: HttpRequest) -> HttpResponse:
         }
         for quiz, items in by_quiz.items()
     ]
-    return render(request, "quizzes/progress.html", {"quizzes": quizzes})
+    beliefs = seen_beliefs(Answer.objects.filter(attempt__in=attempts))
+    return render(request, "quizzes/progress.html", {"quizzes": quizzes, "beliefs": beliefs})
 
 
 @require_safe

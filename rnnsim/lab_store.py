@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.utils import timezone
 
-from .fields import PlotSpecModelField, TemplateModelField
+from .fields import PlotSpecModelField, TemplateModelField, WhatIfModelField
 from .figures import PlotSpec, spec_from_json
 from .models import RenderedPlot
 from .variants import pool_plot_specs
@@ -31,13 +31,21 @@ def referenced_specs() -> dict[str, PlotSpec]:
     specs = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if isinstance(field, PlotSpecModelField | TemplateModelField):
+            if isinstance(field, PlotSpecModelField | TemplateModelField | WhatIfModelField):
                 values = model._default_manager.exclude(**{f"{field.name}__isnull": True})
                 for value in values.values_list(field.name, flat=True):
-                    stored = pool_plot_specs(value) if isinstance(field, TemplateModelField) else [value]
-                    for spec in filter(None, map(spec_from_json, stored)):
+                    for spec in filter(None, map(spec_from_json, plot_specs_of(field, value))):
                         specs[spec.key] = spec
     return specs
+
+
+def plot_specs_of(field: object, value: object) -> list:
+    """The plots one content field's value shows: its own, its template pool's, or its what-if's."""
+    if isinstance(field, TemplateModelField):
+        return pool_plot_specs(value)
+    if isinstance(field, WhatIfModelField):
+        return field.plot_specs(value)
+    return [value]
 
 
 def touch(plot: RenderedPlot) -> None:

@@ -272,6 +272,9 @@ STUDYSITE_VARIANT_POOL = int(os.environ.get("STUDYSITE_VARIANT_POOL", "40"))
 STUDYSITE_TEMPLATE_CHECK_SECONDS = float(os.environ.get("STUDYSITE_TEMPLATE_CHECK_SECONDS", "20"))
 STUDYSITE_IMPORT_TEMPLATE_SECONDS = float(os.environ.get("STUDYSITE_IMPORT_TEMPLATE_SECONDS", "60"))
 
+# After a confident wrong quiz answer (certainty 3), the cards' next passing review comes back this soon.
+STUDYSITE_EARLY_RECHECK_HOURS = float(os.environ.get("STUDYSITE_EARLY_RECHECK_HOURS", "24"))
+
 # FSRS spreads review dates a little, as Anki does, so that cards learned together do not stay together.
 FSRS_FUZZING = env_bool("STUDYSITE_FSRS_FUZZING", True)
 

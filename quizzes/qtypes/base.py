@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from django.http import QueryDict
 
     from quizzes.models import Attempt, Choice, Question
-    from quizzes.snapshots import ShownQuestion
+    from quizzes.snapshots import ShownChoice, ShownQuestion
 
 
 @dataclass
@@ -38,6 +38,7 @@ class ChoiceRow:
     weight: float | None = None
     tolerance: float | None = None
     match_text: str = ""
+    misconception: str = ""  # the slug of the misconception it points to (JSON only)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class QuestionType:
     option_fields: ClassVar[dict[str, forms.Field]] = {}  # its settings, stored in Question.options
     blank_choices: ClassVar[bool] = False  # whether a choice may have no text (a matching distractor)
     min_choices: ClassVar[int] = 2  # the fewest its validation accepts: admin shows as many rows
+    picks_choices: ClassVar[bool] = True  # a response picks (or types into) its choices; matching pairs them
     # The Choice fields an instructor fills in for this type, each with its label in admin's inline.
     choice_fields: ClassVar[dict[str, str]] = {
         "order": "Order",
@@ -118,6 +120,7 @@ class QuestionType:
         "is_correct": "Correct",
         "feedback": "Feedback",
         "plot": "Feedback plot",
+        "misconception": "Misconception it suggests",
     }
 
     def validate(self, question: Question, choices: Sequence[Choice]) -> None:
@@ -154,6 +157,13 @@ class QuestionType:
     def response_text(self, shown: ShownQuestion) -> str:
         """What the learner gave, on one line, from the answer's snapshot: for instructors' lists."""
         return "; ".join(choice.text for choice in shown.picked)
+
+    def misled(self, shown: ShownQuestion) -> list[ShownChoice]:
+        """The choices a recorded response went wrong with: picked, typed or matched, and not right.
+
+        Their misconceptions are what the response suggests the learner believes.
+        """
+        return [choice for choice in shown.picked if not choice.is_correct]
 
     def credit_text(self, choice: Choice, choices: Sequence[Choice]) -> str:
         """A choice's credit as the review states it; "" where right or wrong says it all."""

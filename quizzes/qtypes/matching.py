@@ -37,12 +37,14 @@ class Matching(QuestionType):
     feedback_template = "quizzes/qtypes/matching_feedback.html"
     moodle_type = "matching"
     blank_choices = True
+    picks_choices: ClassVar[bool] = False  # its "picks" are the items paired right
     choice_fields: ClassVar[dict[str, str]] = {
         "order": "Order",
         "text": "Item (empty for an extra wrong answer)",
         "match_text": "Matches",
         "feedback": "Feedback when paired wrongly",
         "plot": "Feedback plot",
+        "misconception": "Misconception, when paired wrongly",
     }
 
     def validate(self, question, choices) -> None:
@@ -101,6 +103,12 @@ class Matching(QuestionType):
 
     def credit_text(self, choice, choices) -> str:
         return ""
+
+    def misled(self, shown):
+        """Each item paired wrongly, and each extra answer the learner gave to an item."""
+        given = {item.given for item in shown.choices if item.text}
+        wrong = [item for item in shown.choices if item.text and item.given != item.match]
+        return wrong + [extra for extra in shown.choices if not extra.text and extra.match in given]
 
     def response_text(self, shown) -> str:
         return "; ".join(f"{item.text} → {item.given}" for item in shown.choices if item.text)

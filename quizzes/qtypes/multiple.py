@@ -55,6 +55,7 @@ class MultipleResponse(QuestionType):
         "weight": "Weight (%)",
         "feedback": "Feedback",
         "plot": "Feedback plot",
+        "misconception": "Misconception it suggests",
     }
     option_fields: ClassVar[dict[str, forms.Field]] = {
         ALL_OR_NOTHING: forms.BooleanField(

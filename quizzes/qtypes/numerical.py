@@ -44,6 +44,7 @@ class Numerical(TypedAnswer):
         "weight": "Credit (%)",
         "feedback": "Feedback",
         "plot": "Feedback plot",
+        "misconception": "Misconception it suggests",
     }
 
     def validate(self, question, choices) -> None:

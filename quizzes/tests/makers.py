@@ -73,7 +73,7 @@ def question_admin_data(
     for i, (choice, correct) in enumerate(zip(choices, correct_flags, strict=True)):
         data |= {f"choices-{i}-id": str(choice.pk), f"choices-{i}-question": str(question.pk)}
         for name in fields.keys() - {"is_correct", "plot"}:
-            value = getattr(choice, name)
+            value = choice.serializable_value(name)  # a foreign key's id, as its select sends it
             data[f"choices-{i}-{name}"] = "" if value is None else str(value)
         if correct and "is_correct" in fields:
             data[f"choices-{i}-is_correct"] = "on"

@@ -51,7 +51,9 @@ def test_a_wrong_choice_shows_its_own_plot(client: Client) -> None:
     html = answer(client, attempt, question, weight_decay)
     experiments = set(RenderedPlot.objects.values_list("experiment", flat=True))
     assert experiments == {"weight-decay", "clipping"}  # the choice's plot and the explanation's
-    assert html.count('class="plot-figure"') == 2
+    # … and the what-if of the belief it suggests: weight decay at λ = 5, a plot of its own
+    assert RenderedPlot.objects.filter(experiment="weight-decay").count() == 2
+    assert html.count('class="plot-figure"') == 3
 
 
 def test_review_shows_every_explanation_plot(client: Client) -> None:
@@ -69,5 +71,6 @@ def test_results_page_query_count_does_not_grow_with_plots(
     attempt = start(client, SEED_QUIZ)
     answer_every_question(client, attempt, right=False)
     client.get(reverse("attempt-results", args=[attempt.public_id]))  # plots now rendered
-    with django_assert_max_num_queries(9):
+    # 9, and three for what the wrong answers suggest: the misconceptions, their what-if plots, their cards
+    with django_assert_max_num_queries(12):
         client.get(reverse("attempt-results", args=[attempt.public_id]))

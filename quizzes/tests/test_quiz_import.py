@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from quizzes import exporting, importing
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Choice, Misconception, Question, Quiz
 from studysite.exchange import ImportRejected
 from studysite.models import NoteSection, StudySet
 
@@ -47,11 +47,35 @@ def content() -> dict:
             for q in Question.objects.select_related("quiz", "notes_section")
         ),
         "choices": sorted(
-            (c.question.guid, c.order, c.text, c.is_correct, c.feedback, json.dumps(c.plot, sort_keys=True))
-            for c in Choice.objects.select_related("question")
+            (
+                c.question.guid,
+                c.order,
+                c.text,
+                c.is_correct,
+                c.feedback,
+                json.dumps(c.plot, sort_keys=True),
+                c.misconception and c.misconception.slug,
+            )
+            for c in Choice.objects.select_related("question", "misconception")
+        ),
+        "misconceptions": sorted(
+            (m.slug, m.statement, m.whatif, m.notes_section and m.notes_section.anchor)
+            for m in Misconception.objects.filter(slug__in=referenced_misconceptions()).select_related(
+                "notes_section"
+            )
         ),
         "sections": sorted(NoteSection.objects.values_list("anchor", "order", "title", "body")),
     }
+
+
+def referenced_misconceptions() -> set[str]:
+    """The misconceptions the quizzes' choices and templates point to: what their files carry."""
+    named = set(Choice.objects.exclude(misconception=None).values_list("misconception__slug", flat=True))
+    for template in Question.objects.filter(template__has_key="misconceptions").values_list(
+        "template", flat=True
+    ):
+        named |= set(((template or {}).get("misconceptions") or {}).values())
+    return named
 
 
 @pytest.mark.usefixtures("seed")
@@ -61,6 +85,7 @@ def test_json_round_trip_into_an_empty_database_is_identical() -> None:
     before = content()
     StudySet.objects.all().delete()
     Quiz.objects.all().delete()
+    Misconception.objects.all().delete()
     assert not Question.objects.exists()
     created = [importing.import_quiz(file, fmt="json").created for file in files]
     assert created == [22, 9]

@@ -519,6 +519,46 @@ def plot_clipping(r, layout: Layout) -> Plot:
     return Plot(figure, title, caption, alt, "SGD step", "loss or update norm", rows)
 
 
+def plot_clipping_direction(r, layout: Layout) -> Plot:
+    figure, (ax,) = new_figure(layout)
+    ax.plot(r.fractions, r.norm_cosine, color=BLUE, label="norm clipping: the whole gradient scaled to c")
+    ax.plot(r.fractions, r.value_cosine, color=VERMILLION, label="each entry clipped into [−c, c]")
+    lowest = int(np.argmin(r.value_cosine))
+    ax.annotate(
+        f"cosine {r.value_cosine[lowest]:.3f}\n({r.clipped_share[lowest]:.1%} of entries clipped)",
+        (r.fractions[lowest], r.value_cosine[lowest]),
+        xytext=(12, 12),
+        textcoords="offset points",
+        color=VERMILLION,
+        arrowprops={"arrowstyle": "->", "color": VERMILLION},
+    )
+    ax.set_xscale("log")
+    ax.set_ylim(min(0.0, float(np.min(r.value_cosine)) - 0.05), 1.08)
+    ax.set_xlabel("threshold c, as a fraction of the largest entry (or of the norm)")
+    ax.set_ylabel("cosine with the unclipped gradient")
+    ax.legend(loc="lower right")
+    title = (
+        f"Norm clipping keeps the direction (cosine {np.min(r.norm_cosine):.3f}); clipping each entry turns it "
+        f"to {r.value_cosine[lowest]:.3f}"
+    )
+    caption = (
+        rf"One BPTT gradient from an exploding start ($\rho = {r.rho:g}$, norm {sci(r.gradient_norm)}), clipped "
+        f"at {len(r.fractions)} thresholds. Scaled down as a whole, it points the same way at every threshold "
+        f"(cosine at least {np.min(r.norm_cosine):.6f}). Clipped entry by entry, it turns as more entries hit "
+        f"the bound: at {sci(r.fractions[lowest])} of the largest entry, {r.clipped_share[lowest]:.1%} of them "
+        f"are clipped and the cosine falls to {r.value_cosine[lowest]:.3f}; the update no longer goes downhill "
+        f"the way the gradient does."
+    )
+    alt = (
+        f"Line plot of cosine against clipping threshold: norm clipping stays at 1; entry-wise clipping falls "
+        f"to {r.value_cosine[lowest]:.3f} at small thresholds."
+    )
+    rows = series("norm clipping", r.fractions, r.norm_cosine) + series(
+        "entry-wise clipping", r.fractions, r.value_cosine
+    )
+    return Plot(figure, title, caption, alt, "threshold fraction", "cosine", rows)
+
+
 def plot_weight_decay(r, layout: Layout) -> Plot:
     figure, (ax,) = new_figure(layout)
     steps = np.arange(len(r.clipped.loss))
@@ -840,6 +880,7 @@ PLOTTERS: dict[str, Callable[..., Plot]] = {
     "pascanu-bound": plot_pascanu_bound,
     "input-weights": plot_input_weights,
     "clipping": plot_clipping,
+    "clipping-direction": plot_clipping_direction,
     "weight-decay": plot_weight_decay,
     "cliff": plot_cliff,
     "sensitivity": plot_sensitivity,

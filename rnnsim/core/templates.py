@@ -14,7 +14,7 @@ import math
 import random
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .experiments import EXPERIMENTS, Experiment, ParameterError, Quantity
@@ -68,6 +68,7 @@ class VariantChoice:
     is_correct: bool
     feedback: str
     rule: str = ""  # the distractor rule it comes from; "" for the key
+    misconception: str = ""  # the name of the wrong belief its rule stands for, where the template gives one
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class Template:
     tolerance: float  # relative
     distractors: tuple[str, ...]
     choices: int  # 0 for a numerical question; otherwise how many choices, the key among them
+    misconceptions: Mapping[str, str] = field(default_factory=dict)  # rule → the belief's name
 
     @classmethod
     def from_json(cls, data: object) -> Template:
@@ -164,7 +166,16 @@ class Template:
             )
         if choices and not quantity.outcomes and len(rules) < choices - 1:
             raise ParameterError(f"distractors: {choices} choices need at least {choices - 1} rules.")
-        template = cls(experiment, quantity, ranges, dict(fixed), float(tolerance), rules, choices)
+        template = cls(
+            experiment,
+            quantity,
+            ranges,
+            dict(fixed),
+            float(tolerance),
+            rules,
+            choices,
+            named_beliefs(data, quantity),
+        )
         count = math.prod(len(r.values) for r in ranges)
         if count > MAX_DRAWS:
             raise ParameterError(
@@ -235,7 +246,14 @@ class Template:
             return ()
         if self.quantity.outcomes:
             return tuple(
-                VariantChoice(text, index, index == key, feedback, f"outcome-{index}")
+                VariantChoice(
+                    text,
+                    index,
+                    index == key,
+                    feedback,
+                    f"outcome-{index}",
+                    self.misconceptions.get(f"outcome-{index}", ""),
+                )
                 for index, (text, feedback) in enumerate(self.quantity.outcomes)
             )
         exact = self.quantity.exact
@@ -246,7 +264,11 @@ class Template:
             if not math.isfinite(value) or any(self.too_close(value, c.value) for c in chosen):
                 continue  # too close to the key or to another choice: the next rule is drawn instead
             text = distractor.text or show_number(value, exact=exact)
-            chosen.append(VariantChoice(text, value, False, distractor.feedback, rule))
+            chosen.append(
+                VariantChoice(
+                    text, value, False, distractor.feedback, rule, self.misconceptions.get(rule, "")
+                )
+            )
             if len(chosen) == self.choices:
                 return tuple(chosen)
         raise ParameterError(
@@ -286,6 +308,21 @@ class Template:
             except ParameterError as error:
                 found.append(f"{describe(values, self.ranges)}: {error}")
         return found
+
+
+def named_beliefs(data: Mapping, quantity: Quantity) -> dict[str, str]:
+    """The template's ``misconceptions``: which wrong belief each of its rules (or outcomes) stands for."""
+    named = data.get("misconceptions") or {}
+    if not isinstance(named, Mapping) or not all(isinstance(v, str) and v for v in named.values()):
+        raise ParameterError("misconceptions: an object of rule names and misconception names.")
+    known = [*quantity.distractors, *(f"outcome-{i}" for i in range(len(quantity.outcomes)))]
+    for rule in named:
+        if rule not in known:
+            raise ParameterError(
+                f"misconceptions: {rule!r} is not a rule of {quantity.name}. "
+                f"Known: {', '.join(known) or 'none'}."
+            )
+    return dict(named)
 
 
 def describe(values: Mapping, ranges: tuple[Range, ...] = ()) -> str:

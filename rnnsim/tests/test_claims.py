@@ -52,6 +52,17 @@ def test_clipping_halts_the_explosion() -> None:
     assert result.value_clip_cosine < 0.99
 
 
+@pytest.mark.parametrize("rho", [1.2, 1.5, 2.0])
+def test_norm_clipping_keeps_the_direction_and_clipping_each_entry_turns_it(rho) -> None:
+    result = get_experiment("clipping-direction").run({"rho": rho})
+    assert np.all(np.abs(result.norm_cosine - 1) <= 1e-12)
+    some_clipped = (result.clipped_share > 0) & (result.clipped_share < 1)
+    assert np.all(result.value_cosine[some_clipped] < 1 - 1e-6)
+    assert result.value_cosine[result.clipped_share == 0] == pytest.approx(1.0, abs=1e-12)
+    assert np.all(np.diff(result.value_cosine) >= -1e-12)  # the more it clips, the further it turns
+    assert result.value_cosine.min() < 0.9
+
+
 @pytest.mark.parametrize("decay", [0.0, 0.5, 5.0])
 def test_weight_decay_does_not_stop_the_explosion(decay) -> None:
     result = get_experiment("weight-decay").run({"decay": decay})

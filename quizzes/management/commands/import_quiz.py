@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{action} ({action.kind})")
         for line in result.skipped + result.warnings:
             self.stdout.write(self.style.WARNING(line))
+        for line in result.new_misconceptions:
+            self.stdout.write(f"New misconception {line}")
         counts = f"{result.created} new questions, {result.updated} updated" + (
             f", {len(result.skipped)} skipped" if result.skipped else ""
         )

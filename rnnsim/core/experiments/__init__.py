@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import cost, gradient_check, gradient_flow, lstm_gates, truncated, unrolling
+from . import clip_direction, cost, gradient_check, gradient_flow, lstm_gates, truncated, unrolling
 from .exploding import CLIFF, CLIPPING, SENSITIVITY, WEIGHT_DECAY
 from .spec import Distractor, Experiment, Param, ParameterError, Quantity
 
@@ -18,6 +18,7 @@ EXPERIMENTS = MappingProxyType(
             gradient_flow.PASCANU_BOUND,
             gradient_flow.INPUT_WEIGHTS,
             CLIPPING,
+            clip_direction.EXPERIMENT,
             WEIGHT_DECAY,
             CLIFF,
             SENSITIVITY,

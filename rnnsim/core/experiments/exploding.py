@@ -37,6 +37,15 @@ def exploding_start(rho: float, seed: int) -> rnn.RNNParams:
     return rnn_params(n=N_HIDDEN, n_x=2, n_y=1, rng=rng, recurrent=scaled_orthogonal(N_HIDDEN, rho, rng))
 
 
+def first_gradient(*, rho: float, T: int, seed: int) -> rnn.RNNParams:
+    """BPTT's gradient at the exploding start, on the first batch SGD sees from it."""
+    params = exploding_start(rho, seed)
+    x, targets = adding_problem(T, BATCH, np.random.default_rng(seed + 1))
+    trace = rnn.forward(params, x)
+    _, dy = squared_error(trace.y, targets, kind="last")
+    return rnn.backward(params, trace, dy).params
+
+
 def train_from_exploding_start(*, rho: float, T: int, seed: int, config: TrainingConfig) -> TrainingRecord:
     """SGD on the adding problem; every run with the same seed sees the same start and the same batches."""
     return train_sgd(
@@ -63,11 +72,7 @@ def clipping(
         for kind in ("none", "norm")
     ]
     # Direction: compare one large gradient with its two clipped versions.
-    params = exploding_start(rho, seed)
-    x, targets = adding_problem(T, BATCH, np.random.default_rng(seed + 1))
-    trace = rnn.forward(params, x)
-    _, dy = squared_error(trace.y, targets, kind="last")
-    grads = rnn.backward(params, trace, dy).params
+    grads = first_gradient(rho=rho, T=T, seed=seed)
     small = threshold / 10
     return ClippingResult(
         unclipped=records[0],

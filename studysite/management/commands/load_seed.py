@@ -13,7 +13,7 @@ from studysite.models import StudySet
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Order matters: each fixture refers to rows of the ones before it.
-SEED_FIXTURES = ["studysets.json", "notes.json", "quizzes.json", "flashcards.json"]
+SEED_FIXTURES = ["studysets.json", "notes.json", "misconceptions.json", "quizzes.json", "flashcards.json"]
 SEED_SLUG = "rnn-gradients-bptt"
 
 
