@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from rnnsim.variants import draw, filled_copy
+from rnnsim.variants import draw, fill, filled_copy
 from studysite.numbers import parse_number, within_tolerance
 
 from .models import Card, Review
@@ -42,6 +42,7 @@ class TypedCheck:
     response: str
     right: bool | None  # None: not a number
     key: str
+    because: str = ""  # a wrong number a named wrong reasoning gives: why it is wrong (Markdown)
 
     @property
     def message(self) -> str:
@@ -55,10 +56,16 @@ def check_typed(card: Card, response: str) -> TypedCheck | None:
     """Grade a typed answer against the variant's key, if the card is a numerical template."""
     variant = card.variant
     response = " ".join(response.split())[:100]
-    if variant is None or variant.choices or not response:
+    if variant is None or not variant.typed or not response:
         return None
     key = variant.key_text
     value = parse_number(response)
     if value is None:
         return TypedCheck(response, None, key)
-    return TypedCheck(response, within_tolerance(value, variant.key, variant.tolerance), key)
+    if within_tolerance(value, variant.key, variant.tolerance):
+        return TypedCheck(response, True, key)
+    relative = variant.tolerance / abs(variant.key) if variant.key else 0.0
+    reasoning = next(
+        (w for w in variant.choices[1:] if within_tolerance(value, w.value, relative * abs(w.value))), None
+    )
+    return TypedCheck(response, False, key, fill(reasoning.feedback, variant) if reasoning else "")

@@ -14,13 +14,14 @@ from studysite.readonly_admin import ReadOnlyAdmin
 from studysite.reordering import ReorderableInlinesAdmin, SiblingOrderForm
 
 from .certainty import Report, report
+from .correlation import MIN_ATTEMPTS
 from .exporting import export_gift, export_moodle_xml, quiz_rows
 from .misconception_stats import prevalence
 from .misconceptions import Suggested
 from .models import Answer, Attempt, Choice, Misconception, Question, Quiz
 from .qtypes import KIND_CHOICES, TYPES, QuestionType
 from .snapshots import shown
-from .statistics import MIN_ATTEMPTS, question_stats
+from .statistics import question_stats
 
 OPTION_FIELDS = list(dict.fromkeys(name for kind in TYPES.values() for name in kind.option_fields))
 

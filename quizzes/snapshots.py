@@ -31,6 +31,7 @@ class ShownChoice:
     match: str = ""  # for matching: the answer this item pairs with
     given: str = ""  # for matching: the answer the learner gave it
     value: float | None = None  # for a variant's choice: the number it stands for
+    rule: str = ""  # for a variant's choice: the wrong-reasoning rule it comes from ("" for the key)
     misconception: dict | None = None  # the wrong belief it suggests, as it stood: slug, statement, what-if
     rendered_plot: object = None  # set by rnnsim.figures.attach_plots
 
@@ -129,6 +130,7 @@ def snapshot(question: Question, choices: Sequence[Choice], response: Response, 
                 "match": choice.match_text,
                 "given": response.given_for(choice),
                 "value": getattr(choice, "variant_value", None),
+                "rule": getattr(choice, "variant_rule", ""),
                 "misconception": choice.misconception.shown if choice.misconception else None,
             }
             for choice in choices

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
+from .correlation import MIN_ATTEMPTS, correlation
 from .models import Answer, Choice, Question
 from .variant_stats import VariantStats, variant_stats
 
@@ -41,16 +41,6 @@ class QuestionStats:
 
 
 COMMON_WRONG = 5  # wrong typed responses listed per question
-MIN_ATTEMPTS = 5  # finished attempts before a discrimination index means anything
-
-
-def correlation(xs: list[float], ys: list[float]) -> float | None:
-    """Pearson's r, or None where either side does not vary (everyone scored the same)."""
-    n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    sxx, syy = sum((x - mean_x) ** 2 for x in xs), sum((y - mean_y) ** 2 for y in ys)
-    return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else None
 
 
 def discrimination_indices(question_ids: list[int]) -> dict[int, float | None]:

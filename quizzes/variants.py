@@ -32,17 +32,15 @@ def filled_with(question: Question, variant: Variant) -> Question:
 def variant_choices(question: Question, seed: str) -> list[Choice]:
     """The variant's choices, unsaved and shuffled by the seed: the key is not always first.
 
-    A numerical variant has one answer, the key, with the variant's tolerance.
+    A numerical variant's answers are the key, with the variant's tolerance, and then the wrong answers
+    its rules give, each with the same relative tolerance: a typed one matching a rule is told why.
     """
     variant, Choice = question.variant, question.choices.model
-    if not variant.choices:
-        text = str(int(variant.key)) if variant.exact else f"{variant.key:.6g}"
-        choice = Choice(question=question, order=1, text=text, tolerance=variant.tolerance, is_correct=True)
-        choice.render()
-        return [choice]
     beliefs = Choice.misconception.field.related_model.objects.in_bulk(
         {offered.misconception for offered in variant.choices if offered.misconception}, field_name="slug"
     )
+    if variant.typed:
+        return typed_answers(question, variant, beliefs)
     choices = []
     for order, offered in enumerate(variant.choices, start=1):
         choice = Choice(
@@ -53,8 +51,31 @@ def variant_choices(question: Question, seed: str) -> list[Choice]:
             feedback=fill(offered.feedback, variant),
         )
         choice.variant_value = offered.value  # the number it stands for: where its plot marks a pick
+        choice.variant_rule = offered.rule  # the wrong reasoning it stands for: counted in item analysis
         choice.misconception = beliefs.get(offered.misconception)
         choice.render()
         choices.append(choice)
     random.Random(f"{seed}:choices").shuffle(choices)  # noqa: S311 - variety, not secrecy
     return choices
+
+
+def typed_answers(question: Question, variant: Variant, beliefs: dict) -> list[Choice]:
+    """The key first (it wins where a wrong answer's range would overlap it), then the rules' answers."""
+    Choice = question.choices.model
+    relative = variant.tolerance / abs(variant.key) if variant.key else 0.0
+    answers = []
+    for order, offered in enumerate(variant.choices, start=1):
+        text = str(int(offered.value)) if variant.exact else f"{offered.value:.6g}"
+        answer = Choice(
+            question=question,
+            order=order,
+            text=text,
+            tolerance=relative * abs(offered.value),
+            is_correct=offered.is_correct,
+            feedback=fill(offered.feedback, variant),
+        )
+        answer.misconception = beliefs.get(offered.misconception)
+        answer.variant_rule = offered.rule
+        answer.render()
+        answers.append(answer)
+    return answers

@@ -34,11 +34,11 @@ POWER_TEMPLATE = {  # the seed's power-law template: 380 allowed draws
 }
 
 
-def make_template_card() -> Card:
+def make_template_card(template: dict = POWER_TEMPLATE) -> Card:
     """The only card of a new deck: a template, so it is always the card studied next."""
     return Card.objects.create(
         deck=make_deck(cards=0),
         front="At $\\rho = {{rho}}$, what share of the gradient is left ${{k}}$ steps back?",
         back="$\\rho^{k}$ = **{{key}}**",
-        template=POWER_TEMPLATE,
+        template=template,
     )

@@ -15,7 +15,7 @@ from rnnsim.core.templates import show_number
 from rnnsim.variants import problems_of
 from studysite.exchange import ImportRejected
 
-from .makers import make_template_card, make_user
+from .makers import POWER_TEMPLATE, make_template_card, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,17 @@ def test_a_deck_files_templates_share_one_checking_budget_and_nothing_is_importe
     assert len(rejected.value.problems) == len(data["cards"]) == 1
     assert all("takes longer than allowed" in problem for problem in rejected.value.problems)
     assert not Deck.objects.filter(slug="copy").exists()
+
+
+def test_a_typed_number_a_named_wrong_reasoning_gives_says_why_on_the_back() -> None:
+    card = make_template_card(template=POWER_TEMPLATE | {"distractors": ["k-times", "inverse-power"]})
+    for seed in range(20):
+        filled = variants.filled_with(card, f"seed {seed}")
+        rules = {choice.rule: choice for choice in filled.variant.choices}
+        if "k-times" in rules:
+            break
+    check = variants.check_typed(filled, f"{rules['k-times'].value:.6g}")
+    assert check.right is False
+    assert "the factors compound, they do not add up" in check.because
+    assert variants.check_typed(filled, "123456").because == ""
+    assert variants.check_typed(filled, f"{filled.variant.key:.6g}").right

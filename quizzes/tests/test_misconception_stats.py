@@ -15,6 +15,7 @@ from quizzes.models import Answer, Attempt, Choice, Misconception, Question, Qui
 from quizzes.qtypes import Response
 from quizzes.snapshots import shown
 from quizzes.statistics import point_biserials
+from quizzes.variant_stats import variant_stats
 
 pytestmark = pytest.mark.usefixtures("seed")
 SEED_QUIZ = "rnn-gradients-bptt"
@@ -120,3 +121,16 @@ def test_a_distractor_that_draws_strong_learners_is_flagged(staff: Client) -> No
     flagged = page.split("⚑ attracts strong learners")[0].rsplit("<li>", 1)[1]
     assert "Step 5" in flagged
     assert page.count("⚑ attracts strong learners") == 1
+
+
+def test_a_templates_distractors_are_counted_by_their_rule_with_their_point_biserial(staff: Client) -> None:
+    call_command("simulate_class", "rnn-gradients-practice", learners=8, verbosity=0)
+    question = Quiz.objects.get(slug="rnn-gradients-practice").questions.get(order=2)  # ρᵏ as choices
+    stats = variant_stats(question)
+    wrong = Answer.objects.filter(question=question, is_correct=False).count()
+    assert sum(rule.picks for rule in stats.by_rule) == wrong > 0
+    assert {rule.rule for rule in stats.by_rule} == set(question.template["distractors"])
+    assert all(rule.point_biserial is not None or rule.picks in (0, 8) for rule in stats.by_rule)
+    page = staff.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
+    assert "Its distractors, by the wrong reasoning behind them" in page
+    assert "kρ instead of ρᵏ" in page

@@ -192,3 +192,32 @@ def test_render_plots_draws_every_what_if_ahead_and_the_lab_store_keeps_them() -
     for name in Misconception.objects.exclude(whatif="").values_list("whatif", flat=True):
         spec = resolve(WHATIFS[name].experiment, WHATIFS[name].params)
         assert (spec.experiment, tuple(sorted(spec.params.items()))) in kept, name
+
+
+def test_a_typed_answer_a_named_wrong_reasoning_gives_is_told_why_and_points_to_its_belief(
+    client: Client,
+) -> None:
+    practice = Quiz.objects.get(slug="rnn-gradients-practice")
+    question = practice.questions.get(order=1)  # typed: the share left k steps back at ρ
+    for _ in range(10):  # kρ may lie within 1% of ρᵏ for a rare draw: then another attempt
+        learner = Client()
+        attempt = start(learner, practice)
+        variant = attempt.asked(question).variant
+        rules = {choice.rule: choice for choice in variant.choices}
+        if "k-times" in rules:
+            break
+    typed = rules["k-times"].value
+    learner.post(question_url(attempt, question.pk), {"response": f"{typed:.6g}"})
+    answer = Answer.objects.get(attempt=attempt, question=question)
+    assert not answer.is_correct
+    assert [b["slug"] for b in shown(answer).misconceptions] == ["factors-add-up"]
+    html = learner.get(question_url(attempt, question.pk)).content.decode()
+    assert "each step *multiplies* the gradient" not in html  # rendered Markdown, not source
+    assert "the factors compound, they do not add up" in html
+    assert "Per-step factors add up over time" in html
+    accepted = html.split("Accepted answers:")[1].split("</ul>")[0]
+    assert accepted.count('<li class="choice') == 1  # only the key: the rules' answers earn nothing
+    other = Client()
+    attempt = start(other, practice)
+    other.post(question_url(attempt, question.pk), {"response": "123456"})
+    assert shown(Answer.objects.get(attempt=attempt, question=question)).misconceptions == []

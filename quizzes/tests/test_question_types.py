@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from quizzes import grading, importing
+from quizzes.correlation import MIN_ATTEMPTS
 from quizzes.exporting import export_gift, export_json, export_moodle_xml
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
 from quizzes.qtypes import TYPES, Response
-from quizzes.statistics import MIN_ATTEMPTS, question_stats
+from quizzes.statistics import question_stats
 
 from .makers import HTMX, question_url, start
 

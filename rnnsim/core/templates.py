@@ -80,9 +80,10 @@ class Variant:
     run_params: dict[str, float | int]  # the experiment's parameters for this draw: its plot's too
     key: float
     tolerance: float  # absolute: a response within it is right
-    choices: tuple[VariantChoice, ...]  # the key first, then the distractors
+    choices: tuple[VariantChoice, ...]  # the key first, then the distractors (a typed one's: maybe none)
     exact: bool = False  # an integer count, stated and graded exactly
     marked_at: tuple[int, float] | None = None  # (panel, x) where its plot draws the key, if it does
+    typed: bool = False  # the learner types the number; its other choices are wrong answers to recognise
 
     @property
     def key_text(self) -> str:
@@ -231,9 +232,8 @@ class Template:
             tolerance=tolerance,
             choices=self.choices_for(values | run_params, key),
             exact=self.quantity.exact,
-            marked_at=self.quantity.plotted_at(run, values | run_params)
-            if self.quantity.plotted_at
-            else None,
+            marked_at=self.marked_at(run, values | run_params),
+            typed=not self.choices,
         )
 
     def marked_at(self, run: Run, values: Mapping) -> tuple[int, float] | None:
@@ -241,9 +241,11 @@ class Template:
         return plotted_at(run, values) if plotted_at is not None else None
 
     def choices_for(self, values: Mapping, key: float) -> tuple[VariantChoice, ...]:
-        """The key and, in order, the distractors that stand clear of it and of each other."""
-        if not self.choices:
-            return ()
+        """The key and, in order, the distractors that stand clear of it and of each other.
+
+        A typed question's are its wrong answers worth recognising (any number of them, maybe none),
+        so that its feedback can name the reasoning behind a typed mistake.
+        """
         if self.quantity.outcomes:
             return tuple(
                 VariantChoice(
@@ -271,6 +273,8 @@ class Template:
             )
             if len(chosen) == self.choices:
                 return tuple(chosen)
+        if not self.choices:
+            return tuple(chosen)
         raise ParameterError(
             f"only {len(chosen)} of the {self.choices} choices stand further apart than the tolerance; "
             "add distractor rules or narrow the ranges"
