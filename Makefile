@@ -93,11 +93,15 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
+# Every benchmark runs even when one misses (the leading -); the summary's table then says which did.
+BENCHMARKS = bptt_speed plots integrity variants
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
-	$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
-	$(PY) benchmarks/plots.py
-	$(PY) benchmarks/integrity.py
-	$(PY) benchmarks/variants.py
+	rm -f benchmarks/.results.jsonl
+	-$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
+	-$(PY) benchmarks/plots.py
+	-$(PY) benchmarks/integrity.py
+	-$(PY) benchmarks/variants.py
+	$(PY) benchmarks/summary.py $(BENCHMARKS)
 
 # 50 learners against gunicorn, on SQLite and then on a throwaway PostgreSQL; wrk measures throughput.
 bench-load: $(VENV)/.installed

@@ -1,41 +1,31 @@
-"""BPTT speed: rnnsim's numpy engine against PyTorch CPU, measured in the same run.
+"""BPTT speed: rnnsim's numpy engine against PyTorch CPU and against its own matrix products.
 
-Targets (issue "Step 3"): one forward+backward pass of the tanh RNN, float64, B=32, T=100, n=64,
-n_x=n_y=16, median of at least 20 runs, takes at most 0.5x the time of PyTorch autograd on the same
-model written as a Python loop and at most 0.8x the time of PyTorch's fused torch.nn.RNN; and at
-n=1024, B=32, T=50 it is within 1.5x of the time of just its matrix multiplications.
+Targets (Round 2, Step 6), float64, forward and backward, n_x = n_y = 16: the tanh RNN at B=32, T=100,
+n=64 within 1.5x of its own matmuls, at most 0.35x torch.nn.RNN (the fused kernel) and 0.2x the
+torch autograd loop; at n=1024 within 1.2x of its matmuls; the LSTM at the small shape at most 0.35x
+torch.nn.LSTM and within 1.5x of its matmuls; gradients equal to torch's to 1e-12. Every ratio is
+the median of interleaved pairs (benchmarks/pairs.py).
 
 Run with `make bench` (it builds the Python 3.11 virtualenv that torch's CPU wheel needs).
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rnnsim; the script's own folder is there too
 
-from rnnsim.core import rnn
-from rnnsim.core.initialisation import rnn_params
+from pairs import PAIRS, Paired, load_text, paired
+from verdicts import Verdict, report
+
+from rnnsim.core import lstm, rnn
+from rnnsim.core.initialisation import lstm_params, rnn_params
 from rnnsim.core.losses import squared_error
-
-RUNS = 50
-
-
-def median_seconds(fn: Callable[[], object], runs: int = RUNS) -> float:
-    fn()  # warm up: allocations, BLAS threads, torch's dispatcher
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def case(T: int, B: int, n: int, n_x: int = 16, n_y: int = 16):
@@ -141,37 +131,125 @@ def check_same_gradients(params, x, targets) -> float:
     return float(np.max(np.abs(ours - W["W_aa"].grad.numpy())) / np.max(np.abs(ours)))
 
 
-def main() -> int:
-    print(
-        f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
-        f"{RUNS} runs each"
-    )
-    small = case(T=100, B=32, n=64)
-    print(
-        f"gradient agreement with torch autograd: max relative difference {check_same_gradients(*small):.1e}"
-    )
-    ours = median_seconds(numpy_pass(*small))
-    loop = median_seconds(torch_loop_pass(*small))
-    fused = median_seconds(torch_fused_pass(*small))
-    big = case(T=50, B=32, n=1024)
-    ours_big = median_seconds(numpy_pass(*big), runs=20)
-    floor = median_seconds(matmuls_only(*big), runs=20)
-    rows = [
-        ("B=32 T=100 n=64: rnnsim / torch autograd loop", ours, loop, 0.5),
-        ("B=32 T=100 n=64: rnnsim / torch.nn.RNN fused", ours, fused, 0.8),
-        ("B=32 T=50 n=1024: rnnsim / its matmuls alone", ours_big, floor, 1.5),
+def lstm_case(T: int, B: int, n: int, n_x: int = 16, n_y: int = 16):
+    rng = np.random.default_rng(0)
+    params = lstm_params(n=n, n_x=n_x, n_y=n_y, rng=rng)
+    return params, rng.standard_normal((T, B, n_x)), rng.standard_normal((T, B, n_y))
+
+
+def lstm_pass(params, x, targets) -> Callable[[], object]:
+    def run():
+        trace = lstm.forward(params, x)
+        _, dy = squared_error(trace.y, targets)
+        return lstm.backward(params, trace, dy)
+
+    return run
+
+
+def torch_lstm(params, x, targets):
+    """torch.nn.LSTM (fused) plus a Linear output layer, float64, with rnnsim's weights (gates i, f, g, o)."""
+    n = params.W_h.shape[1]
+    cell = torch.nn.LSTM(x.shape[2], n, dtype=torch.float64)
+    out = torch.nn.Linear(n, targets.shape[2], dtype=torch.float64)
+    with torch.no_grad():
+        cell.weight_ih_l0.copy_(torch.tensor(params.W_x))
+        cell.weight_hh_l0.copy_(torch.tensor(params.W_h))
+        cell.bias_ih_l0.copy_(torch.tensor(params.b))
+        cell.bias_hh_l0.zero_()
+        out.weight.copy_(torch.tensor(params.W_y))
+        out.bias.copy_(torch.tensor(params.b_y))
+    return cell, out
+
+
+def torch_lstm_pass(params, x, targets) -> Callable[[], object]:
+    cell, out = torch_lstm(params, x, targets)
+    xt, tt = torch.tensor(x), torch.tensor(targets)
+
+    def run():
+        cell.zero_grad()
+        out.zero_grad()
+        states, _ = cell(xt)
+        loss = 0.5 * ((out(states) - tt) ** 2).sum()
+        loss.backward()
+        return cell
+
+    return run
+
+
+def lstm_matmuls_only(params, x, targets) -> Callable[[], object]:
+    """The matrix products one LSTM pass performs, nothing else: its floor."""
+    T, B, n_x = x.shape
+    n, n_y = params.W_h.shape[1], params.W_y.shape[0]
+    h = np.random.default_rng(1).standard_normal((T + 1, B, n))
+    dz = np.random.default_rng(2).standard_normal((T, B, 4 * n))
+    W_h_T = params.W_h.T.copy()
+    step, back = np.empty((B, 4 * n)), np.empty((B, n))
+
+    def run():
+        x.reshape(T * B, n_x) @ params.W_x.T
+        for t in range(T):
+            np.matmul(h[t], W_h_T, out=step)
+        h[1:].reshape(T * B, n) @ params.W_y.T
+        targets.reshape(T * B, n_y) @ params.W_y
+        for t in range(T):
+            np.matmul(dz[t], params.W_h, out=back)
+        dz.reshape(T * B, 4 * n).T @ x.reshape(T * B, n_x)
+        dz.reshape(T * B, 4 * n).T @ h[:-1].reshape(T * B, n)
+        targets.reshape(T * B, n_y).T @ h[1:].reshape(T * B, n)
+        dz.reshape(T * B, 4 * n) @ params.W_x
+
+    return run
+
+
+def lstm_agreement(params, x, targets) -> float:
+    """The largest relative difference of any LSTM weight gradient from torch.nn.LSTM's."""
+    ours = lstm_pass(params, x, targets)().params
+    cell = torch_lstm_pass(params, x, targets)()
+    pairs = [
+        (ours.W_x, cell.weight_ih_l0.grad),
+        (ours.W_h, cell.weight_hh_l0.grad),
+        (ours.b, cell.bias_ih_l0.grad),
     ]
-    failed = False
-    print(f"{'case':50s} {'rnnsim ms':>10s} {'baseline ms':>12s} {'ratio':>7s} {'target':>7s}")
-    for label, mine, baseline, target in rows:
-        ratio = mine / baseline
-        failed |= ratio > target
-        verdict = "ok" if ratio <= target else "MISSED"
-        print(
-            f"{label:50s} {mine * 1e3:10.3f} {baseline * 1e3:12.3f} {ratio:7.2f} "
-            f"{'<=' + str(target):>7s} {verdict}"
-        )
-    return 1 if failed else 0
+    return max(float(np.max(np.abs(a - b.numpy())) / np.max(np.abs(a))) for a, b in pairs)
+
+
+def ratio_verdict(label: str, result: Paired, limit: float) -> Verdict:
+    return Verdict("bptt_speed", f"{label} ≤ {limit:g}", result.spread, result.ratio <= limit)
+
+
+def main() -> int:
+    threads = torch.get_num_threads()
+    print(f"numpy {np.__version__}, torch {torch.__version__} ({threads} threads), {load_text()}")
+    print(f"each ratio: the median of {PAIRS} interleaved pairs (candidate, baseline), with its spread")
+    small, big, cell = case(T=100, B=32, n=64), case(T=50, B=32, n=1024), lstm_case(T=100, B=32, n=64)
+    rnn_error, lstm_error = check_same_gradients(*small), lstm_agreement(*cell)
+    ours, ours_big, ours_lstm = numpy_pass(*small), numpy_pass(*big), lstm_pass(*cell)
+    measured = [
+        ("RNN B=32 T=100 n=64 / its own matmuls", paired(ours, matmuls_only(*small)), 1.5),
+        ("RNN B=32 T=50 n=1024 / its own matmuls", paired(ours_big, matmuls_only(*big), pairs=11), 1.2),
+        ("RNN B=32 T=100 n=64 / torch.nn.RNN", paired(ours, torch_fused_pass(*small)), 0.35),
+        ("RNN B=32 T=100 n=64 / torch autograd loop", paired(ours, torch_loop_pass(*small)), 0.2),
+        ("LSTM B=32 T=100 n=64 / torch.nn.LSTM", paired(ours_lstm, torch_lstm_pass(*cell)), 0.35),
+        ("LSTM B=32 T=100 n=64 / its own matmuls", paired(ours_lstm, lstm_matmuls_only(*cell)), 1.5),
+    ]
+    for label, result, _ in measured:
+        print(f"  {label}: {result.candidate * 1e3:.2f} ms against {result.baseline * 1e3:.2f} ms")
+    verdicts = [ratio_verdict(label, result, limit) for label, result, limit in measured]
+    verdicts += [
+        Verdict(
+            "bptt_speed",
+            "RNN gradients equal torch autograd's to ≤ 1e-12",
+            f"{rnn_error:.1e}",
+            rnn_error <= 1e-12,
+        ),
+        Verdict(
+            "bptt_speed",
+            "LSTM gradients equal torch.nn.LSTM's to ≤ 1e-12",
+            f"{lstm_error:.1e}",
+            lstm_error <= 1e-12,
+        ),
+    ]
+    return report(verdicts)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import NEXT, Learner, free_port, prepare, random_answer, server_environment, start_gunicorn
+from pairs import load_text
+from verdicts import at_most, report
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
@@ -294,16 +296,11 @@ def main() -> int:
         (f"{name} (ms)", median, DECK_PAGE_TARGET_MS, f"max {worst:.0f}, ×{median / healthz:.0f} /healthz/")
         for name, median, worst in deck[1:]
     ]
-    print(f"\n{'measure':58s} {'value':>9s} {'target':>8s}  result  baseline in the same run")
-    missed = 0
-    for name, value, target, baseline in rows:
-        ok = value <= target
-        missed += not ok
-        print(f"{name:58s} {value:9.3f} {target:8.1f}  {'ok' if ok else 'MISSED':6s}  {baseline}")
-    print(f"/healthz/ through the same middleware, in-process: {healthz:.2f} ms")
-    load = os.getloadavg()
-    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    return 1 if missed else 0
+    for name, _, _, baseline in rows:
+        if baseline:
+            print(f"{name}: baseline in the same run: {baseline}")
+    print(f"/healthz/ through the same middleware, in-process: {healthz:.2f} ms; {load_text()}")
+    return report([at_most("integrity", name, value, target, digits=3) for name, value, target, _ in rows])
 
 
 if __name__ == "__main__":
