@@ -79,6 +79,11 @@ def torch_fused_pass(params, x, targets) -> Callable[[], object]:
         cell.bias_hh_l0.zero_()
         out.weight.copy_(torch.tensor(params.W_y))
         out.bias.copy_(torch.tensor(params.b_y))
+    return modules_pass(cell, out, x, targets)
+
+
+def modules_pass(cell, out, x, targets) -> Callable[[], object]:
+    """One forward and backward pass through a torch recurrent module and its Linear output layer."""
     xt, tt = torch.tensor(x), torch.tensor(targets)
 
     def run():
@@ -87,7 +92,7 @@ def torch_fused_pass(params, x, targets) -> Callable[[], object]:
         states, _ = cell(xt)
         loss = 0.5 * ((out(states) - tt) ** 2).sum()
         loss.backward()
-        return loss
+        return cell
 
     return run
 
@@ -162,18 +167,7 @@ def torch_lstm(params, x, targets):
 
 
 def torch_lstm_pass(params, x, targets) -> Callable[[], object]:
-    cell, out = torch_lstm(params, x, targets)
-    xt, tt = torch.tensor(x), torch.tensor(targets)
-
-    def run():
-        cell.zero_grad()
-        out.zero_grad()
-        states, _ = cell(xt)
-        loss = 0.5 * ((out(states) - tt) ** 2).sum()
-        loss.backward()
-        return cell
-
-    return run
+    return modules_pass(*torch_lstm(params, x, targets), x, targets)
 
 
 def lstm_matmuls_only(params, x, targets) -> Callable[[], object]:
