@@ -35,47 +35,45 @@ def variant_choices(question: Question, seed: str) -> list[Choice]:
     A numerical variant's answers are the key, with the variant's tolerance, and then the wrong answers
     its rules give, each with the same relative tolerance: a typed one matching a rule is told why.
     """
-    variant, Choice = question.variant, question.choices.model
-    beliefs = Choice.misconception.field.related_model.objects.in_bulk(
+    variant = question.variant
+    beliefs = question.choices.model.misconception.field.related_model.objects.in_bulk(
         {offered.misconception for offered in variant.choices if offered.misconception}, field_name="slug"
     )
-    if variant.typed:
-        return typed_answers(question, variant, beliefs)
-    choices = []
-    for order, offered in enumerate(variant.choices, start=1):
-        choice = Choice(
-            question=question,
-            order=order,
-            text=offered.text,
-            is_correct=offered.is_correct,
-            feedback=fill(offered.feedback, variant),
-        )
-        choice.variant_value = offered.value  # the number it stands for: where its plot marks a pick
-        choice.variant_rule = offered.rule  # the wrong reasoning it stands for: counted in item analysis
-        choice.misconception = beliefs.get(offered.misconception)
-        choice.render()
-        choices.append(choice)
+    if variant.typed:  # the key first: it wins where a wrong answer's range would overlap it
+        relative = variant.tolerance / abs(variant.key) if variant.key else 0.0
+        return [
+            offered_choice(
+                question,
+                order,
+                offered,
+                beliefs,
+                text=str(int(offered.value)) if variant.exact else f"{offered.value:.6g}",
+                tolerance=relative * abs(offered.value),
+                marked_at_value=False,  # a typed answer is marked at what was typed
+            )
+            for order, offered in enumerate(variant.choices, start=1)
+        ]
+    choices = [
+        offered_choice(question, order, offered, beliefs, text=offered.text)
+        for order, offered in enumerate(variant.choices, start=1)
+    ]
     random.Random(f"{seed}:choices").shuffle(choices)  # noqa: S311 - variety, not secrecy
     return choices
 
 
-def typed_answers(question: Question, variant: Variant, beliefs: dict) -> list[Choice]:
-    """The key first (it wins where a wrong answer's range would overlap it), then the rules' answers."""
-    Choice = question.choices.model
-    relative = variant.tolerance / abs(variant.key) if variant.key else 0.0
-    answers = []
-    for order, offered in enumerate(variant.choices, start=1):
-        text = str(int(offered.value)) if variant.exact else f"{offered.value:.6g}"
-        answer = Choice(
-            question=question,
-            order=order,
-            text=text,
-            tolerance=relative * abs(offered.value),
-            is_correct=offered.is_correct,
-            feedback=fill(offered.feedback, variant),
-        )
-        answer.misconception = beliefs.get(offered.misconception)
-        answer.variant_rule = offered.rule
-        answer.render()
-        answers.append(answer)
-    return answers
+def offered_choice(
+    question: Question, order: int, offered, beliefs: dict, *, marked_at_value: bool = True, **fields
+) -> Choice:
+    """One of the variant's choices as an unsaved Choice, with what the answer's record needs of it."""
+    choice = question.choices.model(
+        question=question,
+        order=order,
+        is_correct=offered.is_correct,
+        feedback=fill(offered.feedback, question.variant),
+        **fields,
+    )
+    choice.variant_value = offered.value if marked_at_value else None  # where its plot marks a pick
+    choice.variant_rule = offered.rule  # the wrong reasoning it stands for: counted in item analysis
+    choice.misconception = beliefs.get(offered.misconception)
+    choice.render()
+    return choice
