@@ -2,6 +2,10 @@
 # Both are idempotent: a second run reuses the virtualenv and keeps the database.
 
 VENV   ?= .venv
+# glibc hands freed arrays of a few MB back to the kernel and page-faults them in again on the next
+# allocation; on this machine that was half of a BPTT pass. These keep them in the process's heap.
+export MALLOC_MMAP_THRESHOLD_ ?= 67108864
+export MALLOC_TRIM_THRESHOLD_ ?= 268435456
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -97,7 +101,7 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 BENCHMARKS = bptt_speed plots integrity variants
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	rm -f benchmarks/.results.jsonl
-	-$(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
+	-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
 	-$(PY) benchmarks/plots.py
 	-$(PY) benchmarks/integrity.py
 	-$(PY) benchmarks/variants.py

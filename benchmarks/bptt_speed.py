@@ -6,11 +6,18 @@ torch autograd loop; at n=1024 within 1.2x of its matmuls; the LSTM at the small
 torch.nn.LSTM and within 1.5x of its matmuls; gradients equal to torch's to 1e-12. Every ratio is
 the median of interleaved pairs (benchmarks/pairs.py).
 
+Both libraries run on one thread each. With their thread pools at two threads on this 2-core
+machine, each pool's workers spin after a call on the core the other library is being timed on, and
+the pairs' ratios spread over 0.2-0.7 (torch.nn.LSTM, IQR of one run) instead of ±5%. At one thread
+(`make bench` sets OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1) it is kernel against kernel and three
+runs agree.
+
 Run with `make bench` (it builds the Python 3.11 virtualenv that torch's CPU wheel needs).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -212,8 +219,11 @@ def ratio_verdict(label: str, result: Paired, limit: float) -> Verdict:
 
 
 def main() -> int:
-    threads = torch.get_num_threads()
-    print(f"numpy {np.__version__}, torch {torch.__version__} ({threads} threads), {load_text()}")
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(
+        f"numpy {np.__version__} (OpenBLAS threads {blas}), torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads), {load_text()}"
+    )
     print(f"each ratio: the median of {PAIRS} interleaved pairs (candidate, baseline), with its spread")
     small, big, cell = case(T=100, B=32, n=64), case(T=50, B=32, n=1024), lstm_case(T=100, B=32, n=64)
     rnn_error, lstm_error = check_same_gradients(*small), lstm_agreement(*cell)

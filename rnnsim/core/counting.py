@@ -34,7 +34,7 @@ class CountingArray(np.ndarray):
         result = getattr(ufunc, method)(*plain, **kwargs)
         if out is not None:
             return out[0] if len(out) == 1 else out
-        return result.view(CountingArray) if isinstance(result, np.ndarray) else result
+        return counting(result, tally) if isinstance(result, np.ndarray) else result
 
 
 def is_array(record, field) -> bool:

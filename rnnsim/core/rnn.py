@@ -60,22 +60,31 @@ def forward(
     n = params.W_aa.shape[0]
     a = np.empty((T + 1, B, n), dtype=x.dtype)
     a[0] = 0.0 if a0 is None else a0
-    # u_t = W_ax x_t + b_a for every step at once; the loop then adds W_aa a_{t−1} in place.
-    u = (x.reshape(T * B, n_x) @ params.W_ax.T).reshape(T, B, n)
-    u += params.b_a
+    # z_t starts as W_ax x_t + b_a for every step at once, written where a_t will be: no temporary
+    # array to allocate (on this machine fresh pages cost more than the arithmetic).
+    z = a[1:]
+    np.matmul(x.reshape(T * B, n_x), params.W_ax.T, out=z.reshape(T * B, n))
+    z += params.b_a
     W_aa_T = params.W_aa.T.copy()  # C-contiguous, for the per-step matmul
-    h = np.empty((T, B, n), dtype=x.dtype) if cell == "residual" else None
     recurrent = np.empty((B, n), dtype=x.dtype)
-    for t in range(T):
-        np.matmul(a[t], W_aa_T, out=recurrent)
-        z = np.add(u[t], recurrent, out=u[t])  # z_t = W_aa a_{t−1} + W_ax x_t + b_a
-        if cell == "tanh":
-            np.tanh(z, out=a[t + 1])  # a_t = tanh(z_t)
-        elif cell == "linear":
-            a[t + 1] = z  # a_t = z_t
-        else:
-            np.tanh(z, out=h[t])
-            np.add(a[t], h[t], out=a[t + 1])  # a_t = a_{t−1} + tanh(z_t)
+    h = None
+    if cell == "tanh":
+        for t in range(T):
+            np.matmul(a[t], W_aa_T, out=recurrent)
+            z[t] += recurrent  # z_t = W_aa a_{t−1} + W_ax x_t + b_a
+            np.tanh(z[t], out=z[t])  # a_t = tanh(z_t)
+    elif cell == "linear":
+        for t in range(T):
+            np.matmul(a[t], W_aa_T, out=recurrent)
+            z[t] += recurrent  # a_t = z_t
+    else:
+        h = np.empty((T, B, n), dtype=x.dtype)
+        for t in range(T):
+            np.matmul(a[t], W_aa_T, out=recurrent)
+            recurrent += z[t]
+            np.tanh(recurrent, out=h[t])
+            z[t] = a[t]
+            z[t] += h[t]  # a_t = a_{t−1} + tanh(z_t)
     y = (a[1:].reshape(T * B, n) @ params.W_y.T).reshape(T, B, -1)
     y += params.b_y  # y_t = W_y a_t + b_y
     return RNNTrace(cell=cell, x=x, a=a, h=h, y=y)
@@ -103,15 +112,15 @@ def backward(
     T, B, n = trace.a.shape[0] - 1, trace.a.shape[1], trace.a.shape[2]
     if stop_every is not None and stop_every < 1:
         raise ValueError("stop_every must be at least 1")
-    deriv = activation_derivative(trace)
     da = np.empty_like(trace.a)
-    da[1:] = (dy.reshape(T * B, -1) @ params.W_y).reshape(T, B, n)  # ∂L_t/∂a_t = W_yᵀ (y_t − target_t)
-    dz = np.empty((T, B, n), dtype=trace.a.dtype)
+    # ∂L_t/∂a_t = W_yᵀ (y_t − target_t), written straight into da
+    np.matmul(dy.reshape(T * B, -1), params.W_y, out=da[1:].reshape(T * B, n))
+    dz = activation_derivative(trace)  # f'(z_t), multiplied in place by dL/da_t below
     carry = np.zeros((B, n), dtype=trace.a.dtype)
     residual = trace.cell == "residual"
     for t in range(T, 0, -1):
         da[t] += carry  # dL/da_t = ∂L_t/∂a_t + (∂a_{t+1}/∂a_t)ᵀ dL/da_{t+1}
-        np.multiply(da[t], deriv[t - 1], out=dz[t - 1])  # dL/dz_t = f'(z_t) ⊙ dL/da_t
+        dz[t - 1] *= da[t]  # dL/dz_t = f'(z_t) ⊙ dL/da_t
         np.matmul(dz[t - 1], params.W_aa, out=carry)  # W_aaᵀ dL/dz_t, the recurrent Jacobian
         if residual:
             carry += da[t]  # the identity path of a_t = a_{t−1} + tanh(z_t)
