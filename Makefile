@@ -14,7 +14,7 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run serve-prod setup test test-postgres lint chromium redis axe bench bench-load clean
+.PHONY: run serve-prod setup test test-postgres lint chromium redis axe bench bench-load bench-capacity clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -98,11 +98,12 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 	touch $@
 
 # Every benchmark runs even when one misses (the leading -); the summary's table then says which did.
-BENCHMARKS = bptt_speed plots integrity variants
+BENCHMARKS = bptt_speed plots lab integrity variants
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	rm -f benchmarks/.results.jsonl
 	-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
 	-$(PY) benchmarks/plots.py
+	-$(PY) benchmarks/lab.py
 	-$(PY) benchmarks/integrity.py
 	-$(PY) benchmarks/variants.py
 	$(PY) benchmarks/summary.py $(BENCHMARKS)
@@ -113,6 +114,17 @@ bench-load: $(VENV)/.installed
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || { echo "bench-load needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) benchmarks/load.py; sqlite=$$?; bash .ci/with-postgres $(PY) benchmarks/load.py; \
 		postgres=$$?; [ $$sqlite = 0 ] && [ $$postgres = 0 ]
+
+# Concurrent learners one host serves (open-loop arrivals, thinking learners, mixed traffic), on SQLite
+# and then on a throwaway PostgreSQL; gevent drives the learners.
+bench-capacity: $(VENV)/.installed-load
+	-$(PY) benchmarks/capacity.py
+	-bash .ci/with-postgres $(PY) benchmarks/capacity.py
+	$(PY) benchmarks/summary.py capacity
+
+$(VENV)/.installed-load: requirements-load.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) staticfiles .pytest_cache .ruff_cache

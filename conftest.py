@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from rnnsim import figures
+from rnnsim.core.plots import PAGE_FILES
 
 # Playwright's sync API runs an event loop in the main thread; Django would otherwise refuse ORM
 # calls from that thread, even while it sets up the test database.
@@ -75,8 +76,8 @@ def draw_each_plot_once():
     that shows a page with plots would draw them again.
     """
     original = figures.draw
-    memo = functools.cache(lambda name, items: original(name, dict(items)))
-    figures.draw = lambda name, params: memo(name, tuple(sorted(params.items())))
+    memo = functools.cache(lambda name, items, files: original(name, dict(items), files))
+    figures.draw = lambda name, params, files=PAGE_FILES: memo(name, tuple(sorted(params.items())), files)
     yield original
     figures.draw = original
 

@@ -15,6 +15,7 @@ import resource
 import statistics
 import time
 
+from extremes import most_expensive
 from pairs import load_text
 from throwaway import set_up_django
 from verdicts import at_most, report
@@ -44,15 +45,6 @@ def median_ms(client: Client, url: str, *, expect: int, runs: int = 200) -> floa
             b"".join(response.streaming_content)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1e3
-
-
-def most_expensive(experiment) -> dict:
-    """The spec's upper bounds for every size and count, and the slowest-diverging learning rate."""
-    params = {p.name: p.maximum if p.integer and p.name != "seed" else p.default for p in experiment.params}
-    for p in experiment.params:
-        if p.name == "learning_rate":
-            params[p.name] = p.minimum
-    return params
 
 
 def main() -> int:

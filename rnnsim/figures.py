@@ -101,18 +101,27 @@ def experiment_choices() -> list[tuple[str, str]]:
     return [(name, f"{experiment.title} ({name})") for name, experiment in EXPERIMENTS.items()]
 
 
-def get_or_render(spec: PlotSpec) -> RenderedPlot:
-    """The rendered plot for this spec, rendering it now if nobody has, and only once if many ask."""
+def get_or_render(spec: PlotSpec, files: frozenset[str] = plots.PAGE_FILES) -> RenderedPlot:
+    """The rendered plot for this spec with at least these ``files``, rendered now if nobody has, once.
+
+    A page (and an export) needs ``plots.PAGE_FILES``; the lab's redraw one layout's SVG
+    (``plots.LAB_FILES``). A plot drawn with fewer files than asked for is drawn again with both sets,
+    once: the first request to flip it back to "rendering" does the work and the others wait for it.
+    """
     key = spec.key
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         plot = RenderedPlot.objects.filter(key=key).first()
         if plot is not None and plot.status == RenderedPlot.Status.READY:
-            return plot
+            if plot.has_files(files):
+                return plot
+            if reclaim(plot):
+                return render_claimed(spec, plot, files | plot.files.keys())
+            continue
         if plot is None:
             claimed = claim(spec)
             if claimed is not None:
-                return render_claimed(spec, claimed)
+                return render_claimed(spec, claimed, files)
         elif timezone.now() - plot.claimed_at > STALE_AFTER:
             RenderedPlot.objects.filter(pk=plot.pk, status=RenderedPlot.Status.RENDERING).delete()
             continue
@@ -132,13 +141,24 @@ def claim(spec: PlotSpec) -> RenderedPlot | None:
         return None
 
 
+def reclaim(plot: RenderedPlot) -> bool:
+    """Claim a ready plot for drawing more of its files; False if another request got there first."""
+    claimed = RenderedPlot.objects.filter(pk=plot.pk, status=RenderedPlot.Status.READY).update(
+        status=RenderedPlot.Status.RENDERING, claimed_at=timezone.now()
+    )
+    return claimed == 1
+
+
 def render_claimed(
-    spec: PlotSpec, plot: RenderedPlot, rendered: plots.RenderedPlot | None = None
+    spec: PlotSpec,
+    plot: RenderedPlot,
+    files: frozenset[str] = plots.PAGE_FILES,
+    rendered: plots.RenderedPlot | None = None,
 ) -> RenderedPlot:
-    """Draw the plot (unless given), store its files, and mark the claimed row ready."""
+    """Draw the plot as ``files`` (unless given the drawing), store them, and mark the claimed row ready."""
     start = time.perf_counter()
     try:
-        rendered = rendered or draw(spec.experiment, spec.params)
+        rendered = rendered or draw(spec.experiment, spec.params, frozenset(files))
         store(plot, rendered)
     except BaseException:
         plot.delete()  # release the claim, so the next request can try again

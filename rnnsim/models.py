@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from .core.plots import DENSITIES, LAYOUTS, WIDE
+from .core.plots import DENSITIES, LAYOUTS, PAGE_FILES, WIDE, Layout, svg_file
 
 PAGE_PNG = f"{WIDE.name}-{DENSITIES[-1]}x.png"  # the sharpest page rendition: what exports and thumbnails use
 
@@ -71,9 +72,22 @@ class RenderedPlot(models.Model):
         extension = rendition.rsplit(".", 1)[1]
         return reverse("plot-file", args=[self.key, self.files[rendition]["digest"], extension])
 
+    def has_files(self, files: Iterable[str]) -> bool:
+        return set(files) <= self.files.keys()
+
+    @property
+    def has_page_images(self) -> bool:
+        """Drawn for pages (PNGs too, which exports and thumbnails need), not only for the lab (SVG)."""
+        return self.has_files(PAGE_FILES)
+
     @property
     def png_url(self) -> str:
         return self.file_url(PAGE_PNG)
+
+    @property
+    def src_url(self) -> str:
+        """The image a page's <img> falls back to: the sharp PNG, or the SVG of a lab-only plot."""
+        return self.png_url if PAGE_PNG in self.files else self.svg_url
 
     @property
     def png_name(self) -> str:
@@ -81,19 +95,35 @@ class RenderedPlot(models.Model):
 
     @property
     def svg_url(self) -> str:
-        return self.file_url("wide.svg")
+        """The SVG to open or download: the page's wide one, or the only layout the lab drew."""
+        shown = [svg_file(layout) for layout in reversed(self.layouts) if svg_file(layout) in self.files]
+        return self.file_url(shown[0])
+
+    @property
+    def layouts(self) -> list[Layout]:
+        """The layouts drawn, the page's (wide) one last: a <picture>'s fallback comes after its sources."""
+        drawn = [layout for layout in LAYOUTS if layout.name in self.sizes]
+        return sorted(drawn, key=lambda layout: layout is WIDE)
 
     def srcset(self, layout: str) -> str:
         """Each density's file with its pixel width, so the browser fetches no more than it shows."""
         width = self.sizes[layout][0]
+        if f"{layout}-{DENSITIES[0]}x.png" not in self.files:  # the lab's SVG serves every density
+            return f"{self.file_url(f'{layout}.svg')} {width}w"
         return ", ".join(f"{self.file_url(f'{layout}-{d}x.png')} {width * d}w" for d in DENSITIES)
 
     @property
     def picture(self) -> list[Rendition]:
         """What a <picture> needs: each layout's media query, srcset and size, the page's (wide) one last."""
+        drawn = self.layouts
         return [
-            Rendition(layout.media, layout.sizes, self.srcset(layout.name), *self.sizes[layout.name])
-            for layout in sorted(LAYOUTS, key=lambda layout: layout is WIDE)
+            Rendition(
+                layout.media if layout is not drawn[-1] else "",
+                layout.sizes,
+                self.srcset(layout.name),
+                *self.sizes[layout.name],
+            )
+            for layout in drawn
         ]
 
     def stored_names(self) -> list[str]:

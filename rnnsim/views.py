@@ -20,6 +20,7 @@ from studysite.rendering import plain_text
 from studysite.throttling import client_address, first_over, in_words
 
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
+from .core.plots import EVERY_LAB_FILE, LAB_FILES, PAGE_FILES
 from .figures import PendingPlot, PlotSpec, get_or_render, load_data, ready_plots, resolve
 from .forms import ExperimentForm
 from .lab_store import evict, touch
@@ -56,6 +57,7 @@ def plot_file(request: HttpRequest, key: str, digest: str, fmt: str) -> HttpResp
 
 
 BUSY_RETRY_SECONDS = 2
+LAYOUT_HEADER = "X-Lab-Layout"  # "wide" or "narrow": the rendition the lab page shows
 NEW_NETWORK = "new_network"
 
 
@@ -79,10 +81,18 @@ class Refusal:
         return response
 
 
-def lab_plot(request: HttpRequest, spec: PlotSpec) -> RenderedPlot | Refusal:
-    """The plot from the store, or rendered now within this client's rate and the host's render slots."""
+def lab_files(request: HttpRequest) -> frozenset[str]:
+    """What a lab redraw writes: the SVG of the layout the page shows (lab.js names it in a header as
+    the reader drags), or, for a page loaded without JavaScript, both layouts' SVGs for its <picture>."""
+    layout = request.headers.get(LAYOUT_HEADER, "")
+    return LAB_FILES.get(layout, EVERY_LAB_FILE)
+
+
+def lab_plot(request: HttpRequest, spec: PlotSpec, files: frozenset[str]) -> RenderedPlot | Refusal:
+    """The plot with these files from the store, or drawn now within this client's rate and the host's
+    render slots. A lab redraw asks for SVG alone (``lab_files``); a page's figure for its PNGs too."""
     plot = ready_plots([spec.key]).get(spec.key)
-    if plot is not None:
+    if plot is not None and plot.has_files(files):
         touch(plot)
         return plot
     if wait := first_over(request, "lab-render", [(settings.LAB_RENDERS_PER_CLIENT, client_address)]):
@@ -90,7 +100,7 @@ def lab_plot(request: HttpRequest, spec: PlotSpec) -> RenderedPlot | Refusal:
     with render_slot() as free:
         if not free:
             return Refusal(503, BUSY_RETRY_SECONDS, "The lab is busy drawing other plots right now.")
-        plot = get_or_render(spec)
+        plot = get_or_render(spec, files)
     evict()
     return plot
 
@@ -114,7 +124,7 @@ def lab_figure(request: HttpRequest, name: str) -> HttpResponse:
     spec = spec_or_error(name, params)
     if isinstance(spec, HttpResponse):
         return spec
-    plot = lab_plot(request, spec)
+    plot = lab_plot(request, spec, PAGE_FILES)
     context = {"plot": plot, "pending": PendingPlot(spec), "mark": mark}
     return render(request, "rnnsim/_lab_figure.html", context)
 
@@ -137,7 +147,7 @@ def lab_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", LAYOUT_HEADER)
 def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
     """One experiment: its parameters as a GET form (so a lab URL is a shareable link) and its plot."""
     try:
@@ -154,7 +164,7 @@ def lab_experiment(request: HttpRequest, name: str) -> HttpResponse:
     if data is not None and not form.is_valid():
         status = 400
     else:
-        plot = lab_plot(request, form.spec if data is not None else resolve(name))
+        plot = lab_plot(request, form.spec if data is not None else resolve(name), lab_files(request))
     refusal = plot if isinstance(plot, Refusal) else None
     if refusal is not None:
         plot, status = None, refusal.status
@@ -191,7 +201,7 @@ def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         if fmt == "json":
             return JsonResponse({"error": spec.content.decode()}, status=400)
         return spec
-    plot = lab_plot(request, spec)
+    plot = lab_plot(request, spec, lab_files(request))
     if isinstance(plot, Refusal):
         if fmt == "json":
             body = {"error": plot.message, "retry_after": plot.retry_after}
@@ -204,7 +214,7 @@ def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         payload = data | {
             "title_text": plain_text(plot.title),
             "alt": plot.alt,
-            "png": plot.png_url,
+            "png": plot.png_url if plot.has_page_images else None,
             "svg": plot.svg_url,
         }
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "allow_nan": False})

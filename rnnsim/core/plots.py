@@ -8,6 +8,7 @@ the result's own numbers. The numbers behind it are returned as a long table (se
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
-from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 from PIL import Image
 
 from .experiments import get_experiment
@@ -199,6 +200,31 @@ def fit_narrow(figure: Figure) -> None:
                 if side != "left" and note.anncoords == "offset points":
                     dx, dy = note.xyann
                     note.xyann = (-abs(dx) if side == "right" else 0, dy)
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float, _position: int | None = None) -> str:
+    """A log axis's tick as 10⁻⁵ or 3×10⁻⁵ in plain text: the same label without mathtext, whose parsing
+    and glyph layout were a third of a lab redraw's cost."""
+    if not value > 0 or not math.isfinite(value):
+        return ""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = value / 10.0**exponent
+    power = "10" + (str(exponent).translate(SUPERSCRIPTS) if exponent != 1 else "")
+    if exponent == 0:
+        power = "1"
+    if abs(mantissa - 1) < 1e-6:
+        return power
+    return f"{mantissa:.2g}×{power}" if exponent != 0 else f"{value:.2g}"
+
+
+def plain_log_ticks(figure: Figure) -> None:
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(FuncFormatter(power_of_ten))
 
 
 def series(name: str, x, y) -> list[tuple[str, float, float]]:
@@ -891,13 +917,16 @@ PLOTTERS: dict[str, Callable[..., Plot]] = {
 }
 
 
-def make_plots(name: str, params: dict[str, float | int]) -> dict[str, Plot]:
-    """Run the experiment once, with validated parameters, and draw it in every layout."""
+def make_plots(
+    name: str, params: dict[str, float | int], layouts: tuple[Layout, ...] = LAYOUTS
+) -> dict[str, Plot]:
+    """Run the experiment once, with validated parameters, and draw it in each layout."""
     result = get_experiment(name).run(params)
     plots = {}
-    for layout in LAYOUTS:
+    for layout in layouts:
         with matplotlib.rc_context(STYLE | layout.fonts):
             plot = PLOTTERS[name](result, layout)
+            plain_log_ticks(plot.figure)
             if layout.stacked:
                 fit_narrow(plot.figure)
             plots[layout.name] = plot
@@ -908,7 +937,9 @@ def make_plot(name: str, params: dict[str, float | int]) -> Plot:
     """The page's (wide) plot alone, for checking what a plot shows and says."""
     result = get_experiment(name).run(params)
     with matplotlib.rc_context(STYLE | WIDE.fonts):
-        return PLOTTERS[name](result, WIDE)
+        plot = PLOTTERS[name](result, WIDE)
+        plain_log_ticks(plot.figure)
+        return plot
 
 
 def densities(figure: Figure, layout: str) -> dict[str, bytes]:
@@ -948,25 +979,49 @@ def panel_frames(figure: Figure) -> list[dict]:
     ]
 
 
-def render(name: str, params: dict[str, float | int]) -> RenderedPlot:
-    """Every rendition as PNG at each density (and the wide one as SVG), with its texts and numbers.
+def svg_bytes(figure: Figure) -> bytes:
+    svg = io.BytesIO()
+    figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return svg.getvalue()
 
-    The texts and numbers come from the wide plot; every layout draws the same run, so they hold for all.
+
+def png_files(layout: Layout) -> frozenset[str]:
+    return frozenset(f"{layout.name}-{density}x.png" for density in DENSITIES)
+
+
+def svg_file(layout: Layout) -> str:
+    return f"{layout.name}.svg"
+
+
+# What a page needs: PNGs at each density of each layout (exports and thumbnails use them too) and the
+# wide SVG to open. The lab, redrawn as a reader drags a slider, asks for one layout's SVG alone: a
+# vector file scales to any screen, and writing a format is most of a redraw's cost.
+PAGE_FILES = frozenset().union(*(png_files(layout) for layout in LAYOUTS)) | {svg_file(WIDE)}
+LAB_FILES = {layout.name: frozenset({svg_file(layout)}) for layout in LAYOUTS}
+EVERY_LAB_FILE = frozenset().union(*LAB_FILES.values())
+
+
+def render(name: str, params: dict[str, float | int], files: frozenset[str] = PAGE_FILES) -> RenderedPlot:
+    """The run drawn as the named ``files``, only the layouts they need, with its texts and numbers.
+
+    The texts and numbers come from the wide plot when it is drawn; every layout draws the same run, so
+    they hold for all.
     """
-    plots = make_plots(name, params)
+    layouts = tuple(layout for layout in LAYOUTS if files & (png_files(layout) | {svg_file(layout)}))
+    plots = make_plots(name, params, layouts)
     images, sizes, frames = {}, {}, {}
-    for layout in LAYOUTS:
+    for layout in layouts:
         figure = plots[layout.name].figure
         with matplotlib.rc_context(STYLE | layout.fonts):
-            images |= densities(figure, layout.name)
-            if layout is WIDE:
-                svg = io.BytesIO()
-                figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-                images["wide.svg"] = svg.getvalue()
+            # SVG first: saved after a 2x PNG, a measured (constrained) layout collapses.
+            if svg_file(layout) in files:
+                images[svg_file(layout)] = svg_bytes(figure)
+            if files & png_files(layout):
+                images |= densities(figure, layout.name)
         width, height = figure.get_size_inches() * 100
         sizes[layout.name] = (round(width), round(height))
         frames[layout.name] = panel_frames(figure)
-    plot = plots[WIDE.name]
+    plot = plots.get(WIDE.name) or plots[layouts[0].name]
     return RenderedPlot(
         images=images,
         sizes=sizes,

@@ -111,3 +111,20 @@ def test_on_a_phone_the_plot_stays_in_view_above_the_controls(browser: Browser, 
     slider.fill("150")
     expect(page.locator(CAPTION)).to_contain_text("150")
     context.close()
+
+
+@pytest.mark.parametrize(("width", "layout"), [(390, "narrow"), (1280, "wide")])
+def test_a_redraw_writes_the_one_svg_this_screen_shows(browser: Browser, live_server, width, layout) -> None:
+    from rnnsim.models import RenderedPlot
+
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/lab/rho-power-law/")
+    set_box(page, "T", "77")
+    expect(page.locator(CAPTION)).to_contain_text("77")
+    redrawn = RenderedPlot.objects.get(params__T=77)
+    assert set(redrawn.files) == {f"{layout}.svg"}
+    image = page.locator("#lab-result img")
+    assert image.get_attribute("src") == redrawn.svg_url
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # the browser drew the SVG
+    context.close()

@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from flashcards.models import Card
 from quizzes.models import Choice, Question
 from rnnsim import figures
-from rnnsim.core.plots import NARROW
+from rnnsim.core.plots import LAB_FILES, NARROW
 from rnnsim.lab_store import referenced_specs
 from rnnsim.models import RenderedPlot
 from rnnsim.variants import pool_plot_specs
@@ -114,9 +114,9 @@ def test_two_simultaneous_requests_render_a_missing_plot_once(monkeypatch) -> No
     calls = []
     original = figures.draw
 
-    def counting_draw(name, params):
+    def counting_draw(name, params, *files):
         calls.append(name)
-        return original(name, params)
+        return original(name, params, *files)
 
     monkeypatch.setattr(figures, "draw", counting_draw)
     target = figures.resolve("pascanu-bound", {"T": 25, "seed": 77})
@@ -143,7 +143,7 @@ def test_two_simultaneous_requests_render_a_missing_plot_once(monkeypatch) -> No
 
 @pytest.mark.django_db
 def test_a_failed_render_releases_its_claim(monkeypatch) -> None:
-    def broken(name, params):
+    def broken(name, params, *files):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(figures, "draw", broken)
@@ -183,3 +183,16 @@ def test_render_plots_renders_everything_referenced_once(capsys, settings) -> No
     second = capsys.readouterr().out
     assert "0 rendered now" in second
     assert RenderedPlot.objects.count() == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_render_plots_draws_page_images_for_a_plot_the_lab_drew_svg_only(capsys) -> None:
+    call_command("load_seed", verbosity=0)
+    spec = next(iter(referenced_specs().values()))
+    lab_drawn = figures.get_or_render(spec, LAB_FILES["narrow"])
+    assert not lab_drawn.has_page_images
+    call_command("render_plots", workers=1)
+    plot = RenderedPlot.objects.get(key=spec.key)
+    assert plot.pk == lab_drawn.pk
+    assert plot.has_page_images
+    assert RenderedPlot.objects.filter(status=RenderedPlot.Status.READY).count() == len(referenced_specs())

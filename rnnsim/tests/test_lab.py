@@ -9,11 +9,13 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from rnnsim.core.experiments import EXPERIMENTS
+from rnnsim.core.plots import PAGE_FILES
 from rnnsim.models import RenderedPlot
 from studysite.rendering import render_markdown_inline
 
@@ -44,8 +46,29 @@ def test_page_shows_controls_claim_and_plot(client: Client) -> None:
     assert claim in html
     assert "<math" in claim  # the claim's math is MathML, like the rest of the site
     plot = RenderedPlot.objects.get()
-    assert plot.png_url in html
+    assert set(plot.files) == {"wide.svg", "narrow.svg"}  # the lab writes one format: vector, no PNG
+    assert f'<img src="{plot.svg_url}"' in html
+    assert f'srcset="{plot.file_url("narrow.svg")} 320w"' in html  # a phone gets the stacked one
+    assert ".png" not in html
     assert f'alt="{escape(plot.alt)}"' in html
+
+
+def test_a_page_that_needs_a_lab_plot_draws_its_pngs_once_and_keeps_one_file_each(client: Client) -> None:
+    client.get(lab("rho-power-law"))
+    lab_plot = RenderedPlot.objects.get()
+    figure = client.get(reverse("lab-figure", args=["rho-power-law"])).content.decode()
+    plot = RenderedPlot.objects.get()
+    assert plot.pk == lab_plot.pk
+    assert plot.png_url in figure
+    assert set(plot.files) == PAGE_FILES | {"narrow.svg"}  # the page's files, and the lab's kept
+    folder = "plots/rho-power-law"
+    mine = plot.key[:32]  # other tests' plots may share the folder
+    stored = {f"{folder}/{name}" for name in default_storage.listdir(folder)[1] if name.startswith(mine)}
+    assert stored == set(plot.stored_names())  # each drawn again in place, no second copy
+    rendered_at = plot.rendered_at
+    client.get(reverse("lab-figure", args=["rho-power-law"]))
+    client.get(lab("rho-power-law"))
+    assert RenderedPlot.objects.get().rendered_at == rendered_at  # drawn for pages once, then reused
 
 
 def test_parameters_from_the_query_string_change_the_plot(client: Client) -> None:
@@ -136,7 +159,8 @@ def test_numbers_download_as_csv_and_json(client: Client) -> None:
     data = json.loads(client.get(reverse("lab-data", args=["rho-power-law", "json"]), query).content)
     assert data["params"]["rho"] == 1.1
     assert data["claim"] == EXPERIMENTS["rho-power-law"].claim
-    assert data["png"].endswith(".png")
+    assert data["png"] is None  # the lab draws SVG alone
+    assert data["svg"].endswith(".svg")
     assert len(data["rows"]) == len(rows) - 1
 
 

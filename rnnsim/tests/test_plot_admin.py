@@ -64,4 +64,4 @@ def test_admin_rejects_parameters_outside_the_spec(staff_client: Client) -> None
 def test_preview_uses_the_lab_data_endpoint(staff_client: Client) -> None:
     response = staff_client.get(reverse("lab-data", args=["pascanu-bound", "json"]), {"s": "1.2"})
     assert response.status_code == 200
-    assert response.json()["png"].endswith(".png")
+    assert response.json()["svg"].endswith(".svg")  # what the preview shows: the lab draws SVG alone

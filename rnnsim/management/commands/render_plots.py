@@ -11,9 +11,21 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from django.core.management.base import BaseCommand, CommandError
 
 from rnnsim.core import plots
-from rnnsim.figures import claim, render_claimed
+from rnnsim.figures import claim, reclaim, render_claimed
 from rnnsim.lab_store import referenced_specs
 from rnnsim.models import RenderedPlot
+
+
+def claim_for_pages(spec, drawn_for_lab: RenderedPlot | None) -> RenderedPlot | None:
+    """The row to draw this plot's page images on: a new claim, or the lab's SVG-only plot reclaimed."""
+    if drawn_for_lab is not None:
+        return drawn_for_lab if reclaim(drawn_for_lab) else None
+    return claim(spec)
+
+
+def files_for(row: RenderedPlot) -> frozenset[str]:
+    """A page's files, and any the lab drew on this row already, which a new drawing must not lose."""
+    return plots.PAGE_FILES | row.files.keys()
 
 
 class Command(BaseCommand):
@@ -27,13 +39,13 @@ class Command(BaseCommand):
     def handle(self, *args, workers: int, verbosity: int = 1, **options) -> None:
         start = time.perf_counter()
         specs = referenced_specs()
-        ready = set(
-            RenderedPlot.objects.filter(key__in=specs, status=RenderedPlot.Status.READY).values_list(
-                "key", flat=True
-            )
-        )
+        drawn = RenderedPlot.objects.filter(key__in=specs, status=RenderedPlot.Status.READY)
+        ready = {plot.key for plot in drawn if plot.has_page_images}
+        lab_only = {plot.key: plot for plot in drawn if not plot.has_page_images}
         todo = {key: spec for key, spec in specs.items() if key not in ready}
-        claimed = {key: row for key, spec in todo.items() if (row := claim(spec)) is not None}
+        claimed = {
+            key: row for key, spec in todo.items() if (row := claim_for_pages(spec, lab_only.get(key)))
+        }
         done = len(specs) - len(todo)
         self.progress(done, len(specs), "already rendered", verbosity)
         if claimed:
@@ -44,13 +56,14 @@ class Command(BaseCommand):
                 max_workers=max(1, min(workers, len(claimed))), mp_context=context
             ) as pool:
                 futures = {
-                    pool.submit(plots.render, todo[key].experiment, todo[key].params): key for key in claimed
+                    pool.submit(plots.render, todo[key].experiment, todo[key].params, files_for(row)): key
+                    for key, row in claimed.items()
                 }
                 failures = []
                 for future in as_completed(futures):
                     key = futures[future]
                     try:
-                        render_claimed(todo[key], claimed[key], future.result())
+                        render_claimed(todo[key], claimed[key], rendered=future.result())
                     except Exception as error:  # release the claim and report every failure at the end
                         claimed[key].delete()
                         failures.append(f"{todo[key].experiment} {todo[key].params}: {error}")

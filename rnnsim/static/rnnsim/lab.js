@@ -22,3 +22,12 @@ document.addEventListener("click", (event) => {
   box.value = String(crypto.getRandomValues(new Uint32Array(1))[0] % 2147483648);
   box.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+// A redraw writes only the rendition this screen shows (the phone's stacked one or the page's wide
+// one), named in a header so that shared lab URLs stay free of it. The media query is the <picture>'s.
+const NARROW_SCREEN = window.matchMedia("(max-width: 600px)");
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.elt.closest && event.detail.elt.closest(".lab-form")) {
+    event.detail.headers["X-Lab-Layout"] = NARROW_SCREEN.matches ? "narrow" : "wide";
+  }
+});

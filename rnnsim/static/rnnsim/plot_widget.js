@@ -37,7 +37,7 @@ document.addEventListener("DOMContentLoaded", () => {
         image.hidden = true;
         return;
       }
-      image.src = body.png;
+      image.src = body.svg;  // the lab draws SVG alone: one vector file, sharp at any size
       image.alt = body.alt;
       image.hidden = false;
       status.textContent = body.title_text;
