@@ -14,7 +14,7 @@ PYTHON_CANDIDATES ?= python3 python3.13 python3.12 python
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run serve-prod setup test test-postgres lint chromium redis axe bench bench-load bench-capacity clean
+.PHONY: run serve-prod setup test test-postgres lint chromium redis axe bench bench-load bench-capacity bench-cluster clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -121,6 +121,14 @@ bench-capacity: $(VENV)/.installed-load
 	-$(PY) benchmarks/capacity.py
 	-bash .ci/with-postgres $(PY) benchmarks/capacity.py
 	$(PY) benchmarks/summary.py capacity
+
+# docs/scaling.md's setup on this machine: two gunicorn hosts behind Debian's nginx, PostgreSQL, Redis and
+# db_worker; 50 learners, an admin edit and a killed host mid-run (installs nginx as root if missing).
+bench-cluster: $(VENV)/.installed redis
+	@command -v nginx >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; } || { echo "bench-cluster needs nginx: sudo apt-get install nginx"; exit 1; }
+	rm -f benchmarks/.results.jsonl
+	bash .ci/with-postgres $(PY) benchmarks/cluster.py
 
 $(VENV)/.installed-load: requirements-load.txt requirements.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-load.txt

@@ -35,8 +35,6 @@ import random  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
@@ -49,10 +47,10 @@ from gevent.pool import Group  # noqa: E402
 from load import NEXT, Learner, free_port, prepare, random_answer, server_environment  # noqa: E402
 from load import start_gunicorn as start_server  # noqa: E402
 from pairs import load_text  # noqa: E402
+from study import CARD, DECK, TYPED_CARD, create_accounts, django_shell  # noqa: E402
 from verdicts import Verdict, report  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
-DECK = "rnn-gradients-bptt"
 STEP_SECONDS = 75
 WARMUP_SECONDS = 15
 P95_TARGET_MS = 100
@@ -62,8 +60,6 @@ QUESTION_THINK, CARD_THINK = (5.0, 15.0), (2.0, 6.0)
 CARDS_PER_SESSION = 10
 MEAN_SESSION = QUIZ_SHARE * 10 * 10.0 + (1 - QUIZ_SHARE) * CARDS_PER_SESSION * 2 * 4.0  # seconds
 PLOT = re.compile(r'<img src="(/plots/[^"]+)"')
-CARD = re.compile(r'href="(/decks/[-\w]+/study/cards/(\d+)/)" data-flip')
-TYPED_CARD = re.compile(r'action="(/decks/[-\w]+/study/cards/(\d+)/)" class="flip typed-flip"')
 EXPERIMENTS = ["rho-power-law", "pascanu-bound", "residual-paths", "clipping-direction"]
 
 
@@ -218,36 +214,6 @@ def own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def create_accounts(env: dict[str, str], count: int) -> list[dict]:
-    """Signed-in learners for the cards: accounts with live sessions, made in one process beforehand."""
-    code = f"""
-import json
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from django.middleware.csrf import _get_new_csrf_string
-User = get_user_model()
-users = User.objects.bulk_create([User(username=f"capacity-{{i}}") for i in range({count})])
-cookies = []
-for user in User.objects.filter(username__startswith="capacity-"):
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
-    cookies.append({{"sessionid": session.session_key, "csrftoken": _get_new_csrf_string()}})
-print(json.dumps(cookies))
-"""
-    output = subprocess.run(  # noqa: S603 - our own interpreter, our own code
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def stored_exactly_once(visitors: list[Visitor], env: dict[str, str]) -> list[str]:
     """Every acknowledged answer once in its attempt; every acknowledged rating one review (undos marked)."""
     attempts = {v.attempt: sorted(v.sent) for v in visitors if v.attempt}
@@ -265,20 +231,12 @@ for public_id, sent in attempts.items():
         problems.append(f"attempt {{public_id}}: stored {{stored}}, acknowledged {{sent}}")
 for key, (rated, undone) in users.items():
     user_id = Session.objects.get(session_key=key).get_decoded()["_auth_user_id"]
-    reviews = Review.objects.filter(user_id=user_id)
+    reviews = Review.objects.filter(user_id=user_id, source=Review.Source.STUDY)
     if reviews.count() != rated or reviews.filter(undone_at__isnull=False).count() != undone:
         problems.append(f"user {{user_id}}: {{reviews.count()}} reviews for {{rated}} ratings, undos differ")
 print(json.dumps(problems))
 """
-    output = subprocess.run(  # noqa: S603 - our own interpreter, our own code
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return django_shell(code, env)
 
 
 def p95_ms(seconds: list[float]) -> float:

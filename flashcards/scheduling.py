@@ -14,7 +14,7 @@ import fsrs
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.dispatch import receiver
 
 from quizzes.certainty import CONFIDENT, UNSURE
@@ -98,24 +98,33 @@ class DeckCounts:
 
 
 def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
+    """Every count in three queries (a learner's schedules, today's study reviews, the deck's cards):
+    the study page and the home page show them on every view."""
     now = utc(now)
     day_end = start_of_day(now) + timedelta(days=1)
-    schedules = Schedule.objects.filter(user=user, card__deck=deck)
-    studied = schedules.count()
-    learning = schedules.filter(state__in=[State.LEARNING, State.RELEARNING])
+    in_learning = Q(state__in=[State.LEARNING, State.RELEARNING])
+    # Each alias ends in _count: one named like a field ("due") would replace that field in the filters.
+    schedules = Schedule.objects.filter(user=user, card__deck=deck).aggregate(
+        studied_count=Count("pk"),
+        learning_count=Count("pk", filter=in_learning),
+        learning_due_count=Count("pk", filter=in_learning & Q(due__lte=now + LEARN_AHEAD)),
+        due_count=Count("pk", filter=Q(state=State.REVIEW, due__lt=day_end)),
+        due_today_count=Count("pk", filter=Q(due__lt=day_end)),  # as due_today() defines it
+    )
     done_today = Review.objects.filter(
         user=user, card__deck=deck, reviewed_at__gte=start_of_day(now), undone_at__isnull=True, source="study"
+    ).aggregate(
+        new_count=Count("pk", filter=Q(was_new=True)),
+        review_count=Count("pk", filter=Q(was_new=False, state_before=State.REVIEW)),
     )
     return DeckCounts(
-        new=deck.cards.count() - studied,
-        learning=learning.count(),
-        due=schedules.filter(state=State.REVIEW, due__lt=day_end).count(),
-        due_today=due_today(schedules, now).count(),
-        new_today=max(deck.new_cards_per_day - done_today.filter(was_new=True).count(), 0),
-        reviews_today=max(
-            deck.reviews_per_day - done_today.filter(was_new=False, state_before=State.REVIEW).count(), 0
-        ),
-        learning_due=learning.filter(due__lte=now + LEARN_AHEAD).count(),
+        new=deck.cards.count() - schedules["studied_count"],
+        learning=schedules["learning_count"],
+        due=schedules["due_count"],
+        due_today=schedules["due_today_count"],
+        new_today=max(deck.new_cards_per_day - done_today["new_count"], 0),
+        reviews_today=max(deck.reviews_per_day - done_today["review_count"], 0),
+        learning_due=schedules["learning_due_count"],
     )
 
 

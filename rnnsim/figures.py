@@ -164,6 +164,7 @@ def render_claimed(
         plot.delete()  # release the claim, so the next request can try again
         raise
     plot.render_seconds = time.perf_counter() - start
+    logger.info("Rendered plot %s (%s) in %.2f s", plot.key, spec.experiment, plot.render_seconds)
     plot.status = RenderedPlot.Status.READY
     plot.rendered_at = timezone.now()
     plot.save()

@@ -283,4 +283,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # One line per plot drawn ("Rendered plot <key> …"): what shows each plot is drawn once across hosts.
+    "loggers": {"rnnsim.figures": {"level": os.environ.get("STUDYSITE_PLOT_LOG_LEVEL", "WARNING")}},
 }

@@ -175,3 +175,16 @@ def test_data_endpoint_rejects_bad_parameters(client: Client) -> None:
 
 def test_unknown_experiment_page_is_404(client: Client) -> None:
     assert client.get(lab("no-such-experiment")).status_code == 404
+
+
+@pytest.mark.parametrize("layout", ["narrow", "wide"])
+def test_a_redraw_for_one_screen_draws_only_its_layout(client: Client, layout: str) -> None:
+    headers = {"HX-Request": "true", "X-Lab-Layout": layout}
+    response = client.get(lab("rho-power-law"), {"T": "33"}, headers=headers)
+    assert response.status_code == 200
+    assert "X-Lab-Layout" in response["Vary"]  # a cache must not hand a phone's plot to a desktop
+    plot = RenderedPlot.objects.get()
+    assert set(plot.files) == {f"{layout}.svg"}
+    html = response.content.decode()
+    assert f'<img src="{plot.svg_url}"' in html
+    assert "<source" not in html  # one rendition: no media query to choose between

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnnsim.core.experiments import EXPERIMENTS
-from rnnsim.core.plots import PLOTTERS, make_plot, sci
+from rnnsim.core.plots import PLOTTERS, make_plot, power_of_ten, sci
 from studysite.rendering import render_markdown_inline
 
 from .quick import quick_params
@@ -133,3 +133,25 @@ def test_title_and_caption_draw_their_math_as_mathml_and_alt_text_stays_words(na
         prose = re.sub(r"<math.*?</math>", "", html, flags=re.DOTALL)
         assert not re.search(r"[_^\\$]|[ρσηλθ∂∇‖′]", prose), (name, prose)
     assert not re.search(r"[$\\{}]|\^|_[a-z{]", plot.alt), (name, plot.alt)
+
+
+def test_power_of_ten_ticks_are_plain_text_with_superscripts() -> None:
+    assert [power_of_ten(v) for v in (1e-5, 3e-5, 1, 10, 100, 2.5e3, 1e300)] == [
+        "10⁻⁵",
+        "3×10⁻⁵",
+        "1",
+        "10",
+        "10²",
+        "2.5×10³",
+        "10³⁰⁰",
+    ]
+    assert power_of_ten(0) == power_of_ten(float("inf")) == ""
+
+
+def test_log_axes_label_their_ticks_without_mathtext() -> None:
+    plot = make_plot("rho-power-law", EXPERIMENTS["rho-power-law"].defaults)
+    plot.figure.canvas.draw()
+    labels = [tick.get_text() for tick in plot.figure.axes[0].get_yticklabels() if tick.get_text()]
+    assert labels
+    assert not any("$" in label for label in labels)  # mathtext was a third of a lab redraw's cost
+    assert any(re.fullmatch(r"10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+|1|10", label) for label in labels)
