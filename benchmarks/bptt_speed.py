@@ -78,15 +78,20 @@ def torch_fused_pass(params, x, targets) -> Callable[[], object]:
     """torch.nn.RNN (fused tanh RNN) plus a Linear output layer, float64."""
     n = params.W_aa.shape[0]
     cell = torch.nn.RNN(x.shape[2], n, nonlinearity="tanh", dtype=torch.float64)
-    out = torch.nn.Linear(n, targets.shape[2], dtype=torch.float64)
+    return modules_pass(*with_weights(cell, params.W_ax, params.W_aa, params.b_a, params), x, targets)
+
+
+def with_weights(cell, input_weights, recurrent_weights, bias, params):
+    """A torch recurrent module and its Linear output layer, float64, holding rnnsim's weights."""
+    out = torch.nn.Linear(cell.hidden_size, params.W_y.shape[0], dtype=torch.float64)
     with torch.no_grad():
-        cell.weight_hh_l0.copy_(torch.tensor(params.W_aa))
-        cell.weight_ih_l0.copy_(torch.tensor(params.W_ax))
-        cell.bias_ih_l0.copy_(torch.tensor(params.b_a))
+        cell.weight_ih_l0.copy_(torch.tensor(input_weights))
+        cell.weight_hh_l0.copy_(torch.tensor(recurrent_weights))
+        cell.bias_ih_l0.copy_(torch.tensor(bias))
         cell.bias_hh_l0.zero_()
         out.weight.copy_(torch.tensor(params.W_y))
         out.bias.copy_(torch.tensor(params.b_y))
-    return modules_pass(cell, out, x, targets)
+    return cell, out
 
 
 def modules_pass(cell, out, x, targets) -> Callable[[], object]:
@@ -160,17 +165,8 @@ def lstm_pass(params, x, targets) -> Callable[[], object]:
 
 def torch_lstm(params, x, targets):
     """torch.nn.LSTM (fused) plus a Linear output layer, float64, with rnnsim's weights (gates i, f, g, o)."""
-    n = params.W_h.shape[1]
-    cell = torch.nn.LSTM(x.shape[2], n, dtype=torch.float64)
-    out = torch.nn.Linear(n, targets.shape[2], dtype=torch.float64)
-    with torch.no_grad():
-        cell.weight_ih_l0.copy_(torch.tensor(params.W_x))
-        cell.weight_hh_l0.copy_(torch.tensor(params.W_h))
-        cell.bias_ih_l0.copy_(torch.tensor(params.b))
-        cell.bias_hh_l0.zero_()
-        out.weight.copy_(torch.tensor(params.W_y))
-        out.bias.copy_(torch.tensor(params.b_y))
-    return cell, out
+    cell = torch.nn.LSTM(x.shape[2], params.W_h.shape[1], dtype=torch.float64)
+    return with_weights(cell, params.W_x, params.W_h, params.b, params)
 
 
 def torch_lstm_pass(params, x, targets) -> Callable[[], object]:
