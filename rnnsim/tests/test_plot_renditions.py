@@ -84,3 +84,15 @@ def test_texts_name_panels_in_words_true_of_both_layouts(narrow_plot) -> None:
     plot = make_plot(name, quick_params(name))
     for text in (plot.title, plot.caption, plot.alt):
         assert not re.search(r"\b(left|right)\b(?! of)", text, re.IGNORECASE), (name, text)
+
+
+def test_a_stacked_svg_drawn_with_the_pngs_keeps_its_measured_layout() -> None:
+    """A page's drawing of a plot the lab drew too writes both formats of the stacked layout."""
+    import warnings
+
+    from rnnsim.core.plots import PAGE_FILES, render
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns when a constrained layout collapses
+        rendered = render("rho-power-law", {"rho": 1.1, "T": 20}, PAGE_FILES | {"narrow.svg"})
+    assert set(rendered.images) == PAGE_FILES | {"narrow.svg"}
