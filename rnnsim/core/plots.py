@@ -23,6 +23,9 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from PIL import Image
 
 from .experiments import get_experiment
+from .mathtext_cache import share_mathtext_cache
+
+share_mathtext_cache()
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = (

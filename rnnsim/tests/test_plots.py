@@ -6,9 +6,10 @@ import re
 
 import numpy as np
 import pytest
+from matplotlib import _mathtext
 
 from rnnsim.core.experiments import EXPERIMENTS
-from rnnsim.core.plots import PLOTTERS, make_plot, power_of_ten, sci
+from rnnsim.core.plots import LAB_FILES, PLOTTERS, make_plot, power_of_ten, render, sci
 from studysite.rendering import render_markdown_inline
 
 from .quick import quick_params
@@ -155,3 +156,20 @@ def test_log_axes_label_their_ticks_without_mathtext() -> None:
     assert labels
     assert not any("$" in label for label in labels)  # mathtext was a third of a lab redraw's cost
     assert any(re.fullmatch(r"10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+|1|10", label) for label in labels)
+
+
+def test_a_redraw_reuses_the_math_labels_parsed_for_the_last_file(monkeypatch) -> None:
+    """Every renderer has its own mathtext parser; without one shared cache each save parses them again."""
+    params, files = EXPERIMENTS["rho-power-law"].defaults, LAB_FILES["wide"]
+    first = render("rho-power-law", params, files)
+    parsed = []
+    real_parse = _mathtext.Parser.parse
+
+    def counted_parse(parser, text, *args):
+        parsed.append(text)
+        return real_parse(parser, text, *args)
+
+    monkeypatch.setattr(_mathtext.Parser, "parse", counted_parse)
+    again = render("rho-power-law", params, files)
+    assert parsed == []
+    assert again.images == first.images
