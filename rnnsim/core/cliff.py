@@ -20,38 +20,57 @@ class CliffPoint:
     db: np.ndarray
 
 
+def sigmoid_states(w: np.ndarray, b: np.ndarray, steps: int, x0: float) -> np.ndarray:
+    """σ(x_t) for t = 0..T, (T+1, N), over flat arrays of w and b: the only state BPTT needs."""
+    x = np.full(w.shape, x0)
+    sig = np.empty((steps + 1, *w.shape))
+    for t in range(steps):
+        sigmoid(x, out=sig[t])
+        np.multiply(w, sig[t], out=x)
+        x += b  # x_t = w σ(x_{t−1}) + b
+    sigmoid(x, out=sig[steps])
+    return sig
+
+
+def flat_pair(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    w, b = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
+    return w.reshape(-1), b.reshape(-1), w.shape  # flat, so every step is an array even for one point
+
+
+def loss(
+    w: np.ndarray, b: np.ndarray, *, steps: int = 50, x0: float = 0.5, target: float = 0.7
+) -> np.ndarray:
+    """L(w, b) alone, elementwise over broadcast arrays of w and b: what bisecting the wall needs."""
+    w, b, shape = flat_pair(w, b)
+    return np.square(sigmoid_states(w, b, steps, x0)[-1] - target).reshape(shape)
+
+
 def loss_and_gradient(
     w: np.ndarray, b: np.ndarray, *, steps: int = 50, x0: float = 0.5, target: float = 0.7
 ) -> CliffPoint:
-    """L(w, b) and its exact gradient by BPTT, elementwise over broadcast arrays of w and b."""
-    w, b = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
-    shape = w.shape
-    w, b = w.reshape(-1), b.reshape(-1)  # flat, so every x[t] is an array even for a single point
-    # Whole-grid arrays are updated with explicit ufunc calls and in-place operators throughout:
-    # expressions on large temporaries trigger numpy's slow temporary-elision stack check.
-    x = np.empty((steps + 1, *w.shape))
-    x[0] = x0
-    sig = np.empty((steps + 1, *w.shape))  # σ(x_t), kept for the backward pass
-    for t in range(steps):
-        sig[t] = sigmoid(x[t])
-        np.multiply(w, sig[t], out=x[t + 1])
-        x[t + 1] += b  # x_t = w σ(x_{t−1}) + b
-    s_T = sigmoid(x[-1])
+    """L(w, b) and its exact gradient by BPTT, elementwise over broadcast arrays of w and b.
+
+    Only the forward recurrence loops over time. Going back, dL/dx_{t−1} = dL/dx_t · w σ′(x_{t−1}), so
+    every step's dL/dx_t is one running product, and the sums over t for ∂L/∂w and ∂L/∂b are two reductions.
+    """
+    w, b, shape = flat_pair(w, b)
+    sig = sigmoid_states(w, b, steps, x0)
+    s_T = sig[-1]
     error = s_T - target
     loss = np.square(error)  # L = (σ(x_T) − target)²
-    dx = 2.0 * error
-    dx *= s_T
-    dx *= 1.0 - s_T  # dL/dx_T = 2(σ − target) σ (1 − σ)
-    dw = np.zeros_like(w)
-    db = np.zeros_like(w)
-    slope = np.empty_like(w)
+    # Whole-grid arrays are updated with explicit ufunc calls and in-place operators throughout:
+    # expressions on large temporaries trigger numpy's slow temporary-elision stack check.
+    chain = np.empty((steps, *w.shape))  # chain[k] = dL/dx_{T−k}
+    earlier = sig[-2::-1]  # σ(x_{t−1}) for t = T..1
+    chain[0] = 2.0 * error
+    chain[0] *= s_T
+    chain[0] *= 1.0 - s_T  # dL/dx_T = 2(σ − target) σ (1 − σ)
     with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(steps, 0, -1):
-            s = sig[t - 1]
-            dw += np.multiply(dx, s, out=slope)  # ∂x_t/∂w = σ(x_{t−1})
-            db += dx  # ∂x_t/∂b = 1
-            np.subtract(1.0, s, out=slope)
-            slope *= s
-            slope *= w
-            dx *= slope  # ∂x_t/∂x_{t−1} = w σ(x_{t−1}) (1 − σ(x_{t−1}))
+        np.subtract(1.0, earlier[:-1], out=chain[1:])
+        chain[1:] *= earlier[:-1]
+        chain[1:] *= w  # ∂x_t/∂x_{t−1} = w σ(x_{t−1}) (1 − σ(x_{t−1})), for t = T..2
+        np.multiply.accumulate(chain, axis=0, out=chain)  # dL/dx_{t−1} = dL/dx_t · ∂x_t/∂x_{t−1}
+        db = chain.sum(axis=0)  # ∂x_t/∂b = 1
+        chain *= earlier
+        dw = chain.sum(axis=0)  # ∂x_t/∂w = σ(x_{t−1})
     return CliffPoint(loss=loss.reshape(shape), dw=dw.reshape(shape), db=db.reshape(shape))

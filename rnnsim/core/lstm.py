@@ -50,9 +50,9 @@ def gate_affine(n: int) -> tuple[np.ndarray, np.ndarray]:
     return scale, 1.0 - scale
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = ½(1 + tanh(z/2)): exact and free of overflow for any z."""
-    out = np.multiply(z, 0.5, out=np.empty(np.shape(z)))
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(z) = ½(1 + tanh(z/2)): exact and free of overflow for any z. Written into ``out`` if given."""
+    out = np.multiply(z, 0.5, out=np.empty(np.shape(z)) if out is None else out)
     np.tanh(out, out=out)
     out += 1.0  # in place: `1 + tanh(…)` on a large temporary triggers numpy's slow elision check
     out *= 0.5

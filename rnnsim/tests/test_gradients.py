@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnsim.core import rnn
+from rnnsim.core import cliff, rnn
 from rnnsim.core.experiments import get_experiment
 from rnnsim.core.experiments.gradient_check import lstm_errors, rnn_errors
+from rnnsim.core.gradcheck import numerical_gradient, relative_error
 from rnnsim.core.initialisation import rnn_params, scaled_orthogonal
 from rnnsim.core.losses import squared_error
 from rnnsim.core.truncation import window_backward
@@ -118,3 +119,29 @@ def test_bad_truncation_arguments_are_errors() -> None:
         window_backward(params, trace, dy, k=0)
     with pytest.raises(ValueError, match="at least 1"):
         rnn.backward(params, trace, dy, stop_every=0)
+
+
+@pytest.mark.parametrize("steps", [1, 3, 50])
+@pytest.mark.parametrize(("w", "b"), [(5.5, -3.1), (6.5, -2.6), (3.0, -1.0), (7.9, -4.9)])
+def test_cliff_gradient_matches_finite_differences(w, b, steps) -> None:
+    """The one-unit RNN's BPTT (a running product back through time), on both sides of its wall.
+
+    Fifty steps settle near a fixed point, where every step looks alike; a few steps check each one.
+    """
+    at = cliff.loss_and_gradient(np.array([w]), np.array([b]), steps=steps)
+
+    def loss(p: np.ndarray) -> float:
+        return float(cliff.loss(p[:1], p[1:], steps=steps)[0])
+
+    numeric = numerical_gradient(loss, np.array([w, b]), eps=1e-7)
+    assert relative_error(np.array([at.dw[0], at.db[0]]), numeric) <= TOLERANCE
+    assert at.loss[0] == loss(np.array([w, b]))
+
+
+def test_cliff_points_are_computed_independently_of_each_other() -> None:
+    w, b = np.array([[5.5, 6.5], [3.0, 7.9]]), np.array([[-3.1, -2.6], [-1.0, -4.9]])
+    grid = cliff.loss_and_gradient(w, b)
+    alone = cliff.loss_and_gradient(w[1, 0], b[1, 0])
+    assert grid.dw.shape == (2, 2)
+    assert grid.dw[1, 0] == pytest.approx(float(alone.dw), rel=1e-14)
+    assert grid.db[1, 0] == pytest.approx(float(alone.db), rel=1e-14)

@@ -165,11 +165,11 @@ def sgd_on_cliff(
 
 def locate_wall(w: np.ndarray, b_low: np.ndarray, b_high: np.ndarray) -> np.ndarray:
     """Bisect on b, for every w at once, for the jump in loss between points on either side of the wall."""
-    low_loss = cliff.loss_and_gradient(w, b_low).loss
-    high_loss = cliff.loss_and_gradient(w, b_high).loss
+    low_loss = cliff.loss(w, b_low)
+    high_loss = cliff.loss(w, b_high)
     for _ in range(60):
         mid = 0.5 * (b_low + b_high)
-        mid_loss = cliff.loss_and_gradient(w, mid).loss
+        mid_loss = cliff.loss(w, mid)
         nearer_low = np.abs(mid_loss - low_loss) < np.abs(mid_loss - high_loss)
         b_low, low_loss = np.where(nearer_low, mid, b_low), np.where(nearer_low, mid_loss, low_loss)
         b_high, high_loss = np.where(nearer_low, b_high, mid), np.where(nearer_low, high_loss, mid_loss)
@@ -181,9 +181,9 @@ def cliff_experiment(
 ) -> CliffResult:
     w_axis = np.linspace(2.0, 8.0, 241)
     b_axis = np.linspace(-5.0, 0.0, 201)
-    grid = cliff.loss_and_gradient(w_axis[None, :], b_axis[:, None])
+    surface = cliff.loss(w_axis[None, :], b_axis[:, None])
     wall_w = np.linspace(6.0, 8.0, 5)
-    columns = cliff.loss_and_gradient(wall_w[None, :], b_axis[:, None]).loss
+    columns = cliff.loss(wall_w[None, :], b_axis[:, None])
     jumps = np.argmax(np.abs(np.diff(columns, axis=0)), axis=0)  # the largest jump along b is the wall
     wall_b = locate_wall(wall_w, b_axis[jumps], b_axis[jumps + 1])
     at_wall = cliff.loss_and_gradient(wall_w, wall_b)
@@ -193,7 +193,7 @@ def cliff_experiment(
     return CliffResult(
         w=w_axis,
         b=b_axis,
-        loss=grid.loss,
+        loss=surface,
         wall_w=wall_w,
         wall_b=wall_b,
         wall_gradient=np.hypot(at_wall.dw, at_wall.db),
@@ -313,7 +313,7 @@ CLIFF = Experiment(
         Param("b0", -3.1, -4.5, -2.0, "Starting b.", label="b₀"),
         Param("learning_rate", 0.5, 0.05, 2.0, "SGD learning rate η.", label="η"),
         Param("threshold", 1.0, 0.1, 10.0, "Clipping threshold c on the gradient norm.", label="c"),
-        Param("steps", 300, 20, 400, "SGD steps.", integer=True),
+        Param("steps", 200, 20, 400, "SGD steps.", integer=True),
     ),
     runner=cliff_experiment,
     quantities=(
