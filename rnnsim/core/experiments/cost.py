@@ -60,21 +60,31 @@ def one_pass(params: rnn.RNNParams, x: np.ndarray, targets: np.ndarray) -> None:
     rnn.backward(params, trace, dy)
 
 
-def measure(T: int, n: int, rng: np.random.Generator, repeats: int) -> tuple[float, int]:
-    """Median seconds of a forward and backward pass, and the peak memory one pass allocates."""
+Case = tuple[rnn.RNNParams, np.ndarray, np.ndarray]  # weights, inputs and targets of one measured point
+
+
+def make_case(T: int, n: int, rng: np.random.Generator) -> Case:
     params = rnn_params(n=n, n_x=N_X, n_y=N_Y, rng=rng)
-    x = rng.standard_normal((T, BATCH, N_X))
-    targets = rng.standard_normal((T, BATCH, N_Y))
+    return params, rng.standard_normal((T, BATCH, N_X)), rng.standard_normal((T, BATCH, N_Y))
+
+
+def median_seconds(case: Case, repeats: int) -> float:
+    """Median seconds of a forward and backward pass."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        one_pass(params, x, targets)
+        one_pass(*case)
         times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def peak_bytes(case: Case) -> int:
+    """The peak memory one pass allocates (traced, so this pass is not timed)."""
     tracemalloc.start()
-    one_pass(params, x, targets)
+    one_pass(*case)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return float(np.median(times)), peak
+    return peak
 
 
 def run(*, max_T: int, max_n: int, repeats: int, seed: int) -> CostResult:
@@ -82,14 +92,14 @@ def run(*, max_T: int, max_n: int, repeats: int, seed: int) -> CostResult:
     fixed_n, fixed_T = 64, 50
     lengths = np.unique(np.geomspace(max(max_T // 16, 2), max_T, 5).astype(int))
     sizes = np.unique(np.geomspace(max(max_n // 16, 4), max_n, 5).astype(int))
-    by_length = [measure(int(T), fixed_n, rng, repeats) for T in lengths]
-    by_size = [measure(fixed_T, int(n), rng, repeats) for n in sizes]
+    by_length = [make_case(int(T), fixed_n, rng) for T in lengths]
+    by_size = [make_case(fixed_T, int(n), rng) for n in sizes]
     return CostResult(
         lengths=lengths,
-        seconds_by_length=np.array([s for s, _ in by_length]),
-        peak_bytes_by_length=np.array([m for _, m in by_length]),
+        seconds_by_length=np.array([median_seconds(case, repeats) for case in by_length]),
+        peak_bytes_by_length=np.array([peak_bytes(case) for case in by_length]),  # memory grows with T alone
         sizes=sizes,
-        seconds_by_size=np.array([s for s, _ in by_size]),
+        seconds_by_size=np.array([median_seconds(case, repeats) for case in by_size]),
         multiply_adds_by_length=np.array(
             [multiply_adds(T=int(T), B=BATCH, n=fixed_n, n_x=N_X, n_y=N_Y) for T in lengths]
         ),
