@@ -19,7 +19,15 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogFormatter,
+    LogFormatterSciNotation,
+    LogLocator,
+    MaxNLocator,
+    NullFormatter,
+    NullLocator,
+)
 from PIL import Image
 
 from .experiments import get_experiment
@@ -172,7 +180,7 @@ def fit_narrow(figure: Figure) -> None:
             axis.label.set_text(wrap(axis.label.get_text(), 26))
             if isinstance(axis.get_major_locator(), MaxNLocator):  # not a bar chart's fixed categories
                 ax.locator_params(axis=name, nbins=4)
-            elif axis.get_scale() == "log":
+            elif isinstance(axis.get_major_locator(), LogLocator):  # not ticks a plot placed
                 axis.set_major_locator(LogLocator(numticks=5))
                 axis.set_minor_formatter(NullFormatter())
         legend = ax.get_legend()
@@ -223,11 +231,35 @@ def power_of_ten(value: float, _position: int | None = None) -> str:
     return f"{mantissa:.2g}×{power}" if exponent != 0 else f"{value:.2g}"
 
 
+class PlainLogFormatter(LogFormatter):
+    """matplotlib's choice of which minor log ticks to label (few decades: 2×10¹, 5×10¹), in plain text."""
+
+    def __call__(self, value: float, position: int | None = None) -> str:
+        return power_of_ten(value) if super().__call__(value, position) else ""
+
+
+MINOR_TICK_DECADES = 3  # a log axis spanning more decades than this marks the decades alone
+
+
 def plain_log_ticks(figure: Figure) -> None:
+    """Label log axes in plain text, and keep minor ticks only where they help read a value.
+
+    Across many decades the eight ticks between each pair are clutter, and matplotlib draws each tick
+    as five artists: on the plots that had dozens, they were half the cost of a redraw.
+    """
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "log":
+            if axis.get_scale() != "log":
+                continue
+            if isinstance(axis.get_major_formatter(), LogFormatterSciNotation):  # not ticks a plot placed
                 axis.set_major_formatter(FuncFormatter(power_of_ten))
+            if not isinstance(axis.get_minor_locator(), LogLocator):
+                continue
+            low, high = sorted(axis.get_view_interval())
+            if low > 0 and math.log10(high / low) > MINOR_TICK_DECADES:
+                axis.set_minor_locator(NullLocator())
+            else:
+                axis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
 
 
 def series(name: str, x, y) -> list[tuple[str, float, float]]:
@@ -866,11 +898,16 @@ def plot_cost(r, layout: Layout) -> Plot:
         r.seconds_by_size * 1e3,
         "o-",
         color=GREEN,
-        label=f"time (slope {r.time_slope_in_size:.2f} over the larger sizes)",
+        label=f"time (slope {r.time_slope_in_size:.2f}, larger n)",
     )
     ref = r.seconds_by_size[-1] * 1e3 * (r.sizes / r.sizes[-1]) ** 2
     right.loglog(r.sizes, ref, color=BLACK, linestyle=":", label="slope 2")
     right.set_xlabel(f"hidden size $n$ ($T$ = {r.fixed_T})")
+    for ax, measured in ((left, r.lengths), (right, r.sizes)):
+        ax.set_xticks(measured, labels=[str(value) for value in measured])  # the values measured, as numbers
+        ax.xaxis.set_minor_locator(NullLocator())
+    if not layout.stacked:
+        figure.subplots_adjust(wspace=0.5)  # room for the memory axis between the panels
     right.set_ylabel("forward + backward (ms)")
     right.legend(loc="upper left")
     count_ratio = r.multiply_adds_by_size[-1] / r.multiply_adds_by_size[-2]

@@ -173,3 +173,23 @@ def test_a_redraw_reuses_the_math_labels_parsed_for_the_last_file(monkeypatch) -
     again = render("rho-power-law", params, files)
     assert parsed == []
     assert again.images == first.images
+
+
+def test_log_axes_over_many_decades_mark_the_decades_alone() -> None:
+    plot = make_plot("clipping", EXPERIMENTS["clipping"].defaults)
+    plot.figure.canvas.draw()
+    loss_axis = plot.figure.axes[0].yaxis
+    low, high = loss_axis.get_view_interval()
+    assert np.log10(high / low) > 3
+    assert loss_axis.get_minorticklocs().size == 0  # dozens of minor ticks were half of a redraw
+
+
+def test_log_axes_over_few_decades_keep_minor_ticks_labelled_in_plain_text() -> None:
+    plot = make_plot("bptt-cost", quick_params("bptt-cost") | {"max_T": 400, "max_n": 320})
+    plot.figure.canvas.draw()
+    time_axis = plot.figure.axes[0].yaxis
+    assert time_axis.get_minorticklocs().size > 0
+    texts = [label.get_text() for ax in plot.figure.axes for label in ax.get_yticklabels(minor=True)]
+    assert not any("$" in text for text in texts)
+    lengths = [label.get_text() for label in plot.figure.axes[0].get_xticklabels()]
+    assert lengths == ["25", "50", "100", "200", "400"]  # the lengths measured, not powers of ten
