@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import re
 
 import numpy as np
 import pytest
 from matplotlib import _mathtext
+from matplotlib.figure import Figure
 
 from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.core.plots import LAB_FILES, PLOTTERS, make_plot, power_of_ten, render, sci
@@ -193,3 +195,11 @@ def test_log_axes_over_few_decades_keep_minor_ticks_labelled_in_plain_text() -> 
     assert not any("$" in text for text in texts)
     lengths = [label.get_text() for label in plot.figure.axes[0].get_xticklabels()]
     assert lengths == ["25", "50", "100", "200", "400"]  # the lengths measured, not powers of ten
+
+
+def test_a_render_frees_its_figures_before_it_returns() -> None:
+    """Figures are reference cycles; left for the collector, they cost a later request a full collection."""
+    gc.collect()
+    render("rho-power-law", EXPERIMENTS["rho-power-law"].defaults, LAB_FILES["narrow"])
+    assert not [thing for thing in gc.get_objects() if isinstance(thing, Figure)]
+    assert gc.isenabled()
