@@ -35,9 +35,13 @@ def start_of_day(moment: datetime) -> datetime:
     return datetime.combine(utc(moment).date(), time.min, tzinfo=UTC)
 
 
-def due_today(schedules: ScheduleQuerySet, now: datetime) -> ScheduleQuerySet:
+def due_by_end_of_day(now: datetime) -> Q:
     """What "due today" means everywhere: due before the end of today (UTC), overdue ones included."""
-    return schedules.filter(due__lt=start_of_day(now) + timedelta(days=1))
+    return Q(due__lt=start_of_day(now) + timedelta(days=1))
+
+
+def due_today(schedules: ScheduleQuerySet, now: datetime) -> ScheduleQuerySet:
+    return schedules.filter(due_by_end_of_day(now))
 
 
 def scheduler_for(deck: Deck, *, fuzzing: bool | None = None) -> fsrs.Scheduler:
@@ -101,15 +105,15 @@ def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
     """Every count in three queries (a learner's schedules, today's study reviews, the deck's cards):
     the study page and the home page show them on every view."""
     now = utc(now)
-    day_end = start_of_day(now) + timedelta(days=1)
+    due_today = due_by_end_of_day(now)
     in_learning = Q(state__in=[State.LEARNING, State.RELEARNING])
     # Each alias ends in _count: one named like a field ("due") would replace that field in the filters.
     schedules = Schedule.objects.filter(user=user, card__deck=deck).aggregate(
         studied_count=Count("pk"),
         learning_count=Count("pk", filter=in_learning),
         learning_due_count=Count("pk", filter=in_learning & Q(due__lte=now + LEARN_AHEAD)),
-        due_count=Count("pk", filter=Q(state=State.REVIEW, due__lt=day_end)),
-        due_today_count=Count("pk", filter=Q(due__lt=day_end)),  # as due_today() defines it
+        due_count=Count("pk", filter=Q(state=State.REVIEW) & due_today),
+        due_today_count=Count("pk", filter=due_today),
     )
     done_today = Review.objects.filter(
         user=user, card__deck=deck, reviewed_at__gte=start_of_day(now), undone_at__isnull=True, source="study"
@@ -141,10 +145,8 @@ def next_card(deck: Deck, user: AbstractBaseUser, now: datetime) -> Card | None:
     if (schedule := learning.filter(due__lte=now).first()) is not None:
         return schedule.card
     if allowance.reviews_today:
-        day_end = start_of_day(now) + timedelta(days=1)
-        if (
-            schedule := schedules.filter(state=State.REVIEW, due__lt=day_end).order_by("due").first()
-        ) is not None:
+        reviews_due = schedules.filter(due_by_end_of_day(now), state=State.REVIEW)
+        if (schedule := reviews_due.order_by("due").first()) is not None:
             return schedule.card
     if allowance.new_today and (card := deck.cards.exclude(schedules__user=user).order_by("id").first()):
         return card
