@@ -44,7 +44,7 @@ from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
 from gevent.pool import Group  # noqa: E402
-from load import NEXT, Learner, free_port, prepare, random_answer, server_environment  # noqa: E402
+from load import Learner, free_port, prepare, random_answer, server_environment  # noqa: E402
 from load import start_gunicorn as start_server  # noqa: E402
 from pairs import load_text  # noqa: E402
 from study import CARD, DECK, TYPED_CARD, create_accounts, django_shell  # noqa: E402
@@ -103,19 +103,18 @@ def think(bounds: tuple[float, float], until: float) -> bool:
 
 def quiz_session(visitor: Visitor, until: float) -> None:
     visitor.request("home", "GET", "/")
-    question = visitor.start_attempt()
-    visitor.attempt = question.split("/")[2]
-    while "/questions/" in question:
-        _, html = visitor.request("question page", "GET", question)
+
+    def answer_question(path: str, question_id: int, html: str) -> str | None:
         if not think(QUESTION_THINK, until):
-            return
+            return None
         form = random_answer(html)
-        feedback = visitor.answer(question, form)
-        visitor.sent[int(question.rstrip("/").rsplit("/", 1)[1])] = form
+        feedback = visitor.answer(path, form)
+        visitor.sent[question_id] = form
         if plot := PLOT.search(feedback):
             visitor.request("cached plot", "GET", plot[1])
-        question = NEXT.search(feedback)[1]
-    visitor.request("results", "GET", question)
+        return feedback
+
+    visitor.take_quiz(answer_question)
 
 
 def card_session(visitor: Visitor, until: float) -> None:

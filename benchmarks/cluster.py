@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from load import NEXT, Learner, free_port, random_answer, server_environment
+from load import Learner, free_port, random_answer, server_environment
 from study import CARD, DECK, TYPED_CARD, create_accounts, django_shell
 from verdicts import Verdict, report
 
@@ -157,12 +157,9 @@ class ClusterLearner(Learner):
 
 def take_quiz_and_study(learner: ClusterLearner, account: dict) -> ClusterLearner:
     learner.cookies.update(account)
-    path = learner.start_attempt()
-    learner.attempt = path.split("/")[2]
-    while "/questions/" in path:
-        asked_at = time.monotonic()
-        _, html = learner.request("question page", "GET", path)
-        question_id = int(path.rstrip("/").rsplit("/", 1)[1])
+
+    def answer_question(path: str, question_id: int, html: str) -> str:
+        asked_at = time.monotonic() - learner.timings[-1].seconds  # when this page was requested
         after_edit = learner.edited_at and asked_at > learner.edited_at[0]
         if after_edit and question_id in learner.edited_question:
             learner.checked_after_edit += 1
@@ -175,9 +172,10 @@ def take_quiz_and_study(learner: ClusterLearner, account: dict) -> ClusterLearne
             learner.request(
                 "plot figure", "GET", figure.replace("&amp;", "&"), headers={"HX-Request": "true"}
             )
-        path = NEXT.search(feedback)[1]
         time.sleep(0.3)
-    learner.request("results", "GET", path)
+        return feedback
+
+    learner.take_quiz(answer_question)
     _, html = learner.request("study", "GET", f"/decks/{DECK}/study/")
     for _ in range(CARDS):
         found = CARD.search(html) or TYPED_CARD.search(html)

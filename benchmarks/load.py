@@ -34,6 +34,7 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -125,6 +126,19 @@ class Learner:
         )
         return response.getheader("Location")
 
+    def take_quiz(self, answer_question: Callable[[str, int, str], str | None]) -> None:
+        """Start, then every question as a browser walks it: its page, ``answer_question(path, id, page)``
+        (the feedback it got, or None when the learner leaves), the Next link; at the end the results."""
+        path = self.start_attempt()
+        self.attempt = path.split("/")[2]
+        while "/questions/" in path:
+            _, html = self.request("question page", "GET", path)
+            feedback = answer_question(path, int(path.rstrip("/").rsplit("/", 1)[1]), html)
+            if feedback is None:
+                return
+            path = NEXT.search(feedback)[1]
+        self.request("results", "GET", path)
+
     def answer(self, question_path: str, form: dict[str, list[str]]) -> str:
         """Submit as htmx does, with the CSRF token from the page's header configuration."""
         _, html = self.request(
@@ -138,25 +152,20 @@ class Learner:
 
 
 def take_quiz(learner: Learner, start_together: threading.Barrier) -> Learner:
-    """Start page, Start, every question with its feedback, then the results, as a learner's browser would."""
+    """Every question with its feedback, then the results; the first answer is a double click."""
     start_together.wait()
-    path = learner.start_attempt()
-    learner.attempt = path.split("/")[2]
-    first = True
-    while "/questions/" in path:
-        _, html = learner.request("question page", "GET", path)
-        form = random_answer(html)
-        question_id = int(path.rstrip("/").rsplit("/", 1)[1])
-        learner.sent[question_id] = form
-        if first:  # a double click: the same answer twice at once must be stored once
+
+    def answer_question(path: str, question_id: int, html: str) -> str:
+        form = learner.sent[question_id] = random_answer(html)
+        if len(learner.sent) == 1:  # a double click: the same answer twice at once must be stored once
             with ThreadPoolExecutor(2) as pair:
                 feedback, _ = pair.map(functools.partial(learner.answer, path), [form, form])
-            first = False
         else:
             feedback = learner.answer(path, form)
         learner.verdicts[question_id] = shown_credit(feedback)
-        path = NEXT.search(feedback)[1]
-    learner.request("results", "GET", path)
+        return feedback
+
+    learner.take_quiz(answer_question)
     return learner
 
 
@@ -279,10 +288,12 @@ def wrk_rps(port: int, path: str, cookie: str = "") -> tuple[float, int]:
 
 
 def seed_question_of_each_type() -> dict[str, int]:
-    """The first seed question of each type, in quiz order, read from the fixture the server loaded."""
+    """The first question of each type in the learners' quiz, in its order, read from the loaded fixture."""
     rows = json.loads((PROJECT / "fixtures" / "quizzes.json").read_text())
+    quiz = next(r["pk"] for r in rows if r["model"] == "quizzes.quiz" and r["fields"]["slug"] == QUIZ)
     questions = sorted(
-        (r for r in rows if r["model"] == "quizzes.question"), key=lambda r: r["fields"]["order"]
+        (r for r in rows if r["model"] == "quizzes.question" and r["fields"]["quiz"] == quiz),
+        key=lambda r: r["fields"]["order"],
     )
     kinds: dict[str, int] = {}
     for row in questions:
