@@ -135,11 +135,15 @@ def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
 LEARN_AHEAD = timedelta(minutes=20)  # as in Anki: a learning card due within 20 minutes is shown now
 
 
-def next_card(deck: Deck, user: AbstractBaseUser, now: datetime) -> Card | None:
+def next_card(
+    deck: Deck, user: AbstractBaseUser, now: datetime, allowance: DeckCounts | None = None
+) -> Card | None:
     """Learning cards due now, then reviews due today, then new cards within the daily limits, and
-    only when nothing else is left, learning cards due within the next 20 minutes (Anki's order)."""
+    only when nothing else is left, learning cards due within the next 20 minutes (Anki's order).
+
+    ``allowance`` is the deck's counts at ``now``, when the caller has them already."""
     now = utc(now)
-    allowance = counts(deck, user, now)
+    allowance = allowance or counts(deck, user, now)
     schedules = Schedule.objects.filter(user=user, card__deck=deck).select_related("card")
     learning = schedules.filter(state__in=[State.LEARNING, State.RELEARNING]).order_by("due")
     if (schedule := learning.filter(due__lte=now).first()) is not None:

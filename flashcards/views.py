@@ -73,11 +73,19 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template_name, context)
 
 
-def study_context(request: HttpRequest, deck: Deck, card: Card | None, *, show_back: bool) -> dict:
-    now = timezone.now()
+def study_context(
+    request: HttpRequest,
+    deck: Deck,
+    card: Card | None,
+    *,
+    show_back: bool,
+    counts: scheduling.DeckCounts | None = None,
+    now: datetime | None = None,
+) -> dict:
+    now = now or timezone.now()
     if card is not None:
         card = variants.shown(card, request.user)  # a template card: this review's own variant
-    counts = scheduling.counts(deck, request.user, now)
+    counts = counts or scheduling.counts(deck, request.user, now)
     done_today = Review.objects.filter(
         user=request.user,
         card__deck=deck,
@@ -106,6 +114,14 @@ def study_context(request: HttpRequest, deck: Deck, card: Card | None, *, show_b
     return context
 
 
+def next_study_context(request: HttpRequest, deck: Deck) -> dict:
+    """The front of the next card due: the deck's counts are read once, for choosing it and showing them."""
+    now = timezone.now()
+    counts = scheduling.counts(deck, request.user, now)
+    card = scheduling.next_card(deck, request.user, now, counts)
+    return study_context(request, deck, card, show_back=False, counts=counts, now=now)
+
+
 def render_study(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     template_name = "flashcards/study.html" + ("#study-card" if request.htmx else "")
     return render(request, template_name, context, status=status)
@@ -116,8 +132,7 @@ def render_study(request: HttpRequest, context: dict, status: int = 200) -> Http
 @vary_on_headers("HX-Request")
 def study(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
-    card = scheduling.next_card(deck, request.user, timezone.now())
-    return render_study(request, study_context(request, deck, card, show_back=False))
+    return render_study(request, next_study_context(request, deck))
 
 
 @require_safe
@@ -147,8 +162,7 @@ def study_rate(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     )
     if not request.htmx:
         return redirect("deck-study", deck.slug)
-    next_up = scheduling.next_card(deck, request.user, now)
-    return render_study(request, study_context(request, deck, next_up, show_back=False))
+    return render_study(request, next_study_context(request, deck))
 
 
 def answer_duration(request: HttpRequest, now: datetime) -> int | None:
@@ -171,8 +185,9 @@ def study_undo(request: HttpRequest, slug: str) -> HttpResponse:
         if undone is None:
             return redirect("deck-study", deck.slug)
         return redirect("deck-study-answer", deck.slug, undone.card_id)
-    card = undone.card if undone else scheduling.next_card(deck, request.user, timezone.now())
-    return render_study(request, study_context(request, deck, card, show_back=undone is not None))
+    if undone is None:
+        return render_study(request, next_study_context(request, deck))
+    return render_study(request, study_context(request, deck, undone.card, show_back=True))
 
 
 @require_safe

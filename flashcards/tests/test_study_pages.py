@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,3 +173,23 @@ def test_retention_week_by_week_is_the_share_of_learned_reviews_not_failed(learn
     assert chart["bars"][-1]["text"] == "75%"
     assert all(bar["value"] is None for bar in chart["bars"][:-1])
     assert chart["summary"] == "1 of 8 with reviews, the latest 75%."
+
+
+def test_the_study_page_and_a_rating_read_the_decks_counts_once(client: Client, learner) -> None:
+    """Choosing the next card and showing the counts share one read of the learner's schedules."""
+    deck = make_deck(cards=3)
+    card = deck.cards.first()
+    client.get(reverse("deck-study", args=[deck.slug]))
+    for url, send in (
+        (reverse("deck-study", args=[deck.slug]), client.get),
+        (
+            reverse("deck-study-rate", args=[deck.slug, card.pk]),
+            lambda url: client.post(url, {"rating": 3}, headers=HTMX),
+        ),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert send(url).status_code == 200
+        schedule_reads = [
+            q["sql"] for q in queries if 'FROM "flashcards_schedule"' in q["sql"] and "COUNT(" in q["sql"]
+        ]
+        assert len(schedule_reads) == 1, url
