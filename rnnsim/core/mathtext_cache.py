@@ -15,7 +15,7 @@ from matplotlib.mathtext import MathTextParser
 
 PARSE_CACHE_SIZE = 2048  # parsed labels kept; a plot has up to a dozen, most shared by every run
 
-_parse_uncached = getattr(MathTextParser._parse_cached, "__wrapped__", MathTextParser._parse_cached)
+_parse_uncached = MathTextParser._parse_cached.__wrapped__  # matplotlib's own lru_cache, unwrapped
 _PARSERS = {"vector": MathTextParser("path"), "raster": MathTextParser("agg")}
 
 
@@ -29,9 +29,5 @@ def _parse_cached(self: MathTextParser, *key: object) -> object:
 
 
 def share_mathtext_cache() -> None:
-    """Route every MathTextParser's cache through the shared one (idempotent)."""
+    """Route every MathTextParser's cache through the shared one."""
     MathTextParser._parse_cached = _parse_cached
-
-
-def parse_cache_info() -> functools._CacheInfo:
-    return _parse_shared.cache_info()
