@@ -7,8 +7,8 @@ import pytest
 
 from rnnsim.core import cliff, rnn
 from rnnsim.core.experiments import get_experiment
-from rnnsim.core.experiments.gradient_check import lstm_errors, rnn_errors
-from rnnsim.core.gradcheck import numerical_gradient, relative_error
+from rnnsim.core.experiments.gradient_check import lstm_errors, rnn_errors, rnn_losses_from_states
+from rnnsim.core.gradcheck import numerical_gradient, numerical_gradient_at_once, relative_error
 from rnnsim.core.initialisation import rnn_params, scaled_orthogonal
 from rnnsim.core.losses import squared_error
 from rnnsim.core.truncation import window_backward
@@ -51,6 +51,30 @@ def test_a_wrong_backward_pass_would_be_caught() -> None:
     linear_trace = rnn.RNNTrace(cell="linear", x=x, a=trace.a, h=None, y=trace.y)
     wrong = rnn.backward(params, linear_trace, dy).params.W_aa
     assert np.linalg.norm(good - wrong) / np.linalg.norm(good) > 1e-3
+
+
+def test_differences_at_once_equal_one_at_a_time() -> None:
+    x = np.random.default_rng(3).standard_normal((3, 4))
+    at_once = numerical_gradient_at_once(lambda stack: np.sum(np.sin(stack) ** 3, axis=(1, 2)), x)
+    one_at_a_time = numerical_gradient(lambda v: float(np.sum(np.sin(v) ** 3)), x)
+    assert np.max(np.abs(at_once - one_at_a_time)) <= 1e-9
+    assert np.max(np.abs(at_once - 3 * np.sin(x) ** 2 * np.cos(x))) <= 1e-8
+
+
+@pytest.mark.parametrize("kind", ["sum", "last"])
+def test_state_gradients_checked_as_one_batch_catch_a_wrong_backward_pass(kind) -> None:
+    """Each copy of the state runs on as its own rows of one batch: its loss must be its own."""
+    rng = np.random.default_rng(5)
+    params = rnn_params(n=4, n_x=3, n_y=2, rng=rng)
+    x, targets = rng.standard_normal((5, 2, 3)), rng.standard_normal((5, 2, 2))
+    trace = rnn.forward(params, x)
+    _, dy = squared_error(trace.y, targets, kind=kind)
+    numeric = numerical_gradient_at_once(
+        lambda states: rnn_losses_from_states(params, x, targets, 2, states, "tanh", kind), trace.a[2]
+    )
+    assert relative_error(rnn.backward(params, trace, dy).da[2], numeric) <= TOLERANCE
+    linear_trace = rnn.RNNTrace(cell="linear", x=x, a=trace.a, h=None, y=trace.y)
+    assert relative_error(rnn.backward(params, linear_trace, dy).da[2], numeric) > 1e-3
 
 
 def test_unrolled_copies_sum_to_the_tied_gradient() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import lstm, rnn
-from ..gradcheck import numerical_gradient, relative_error
+from ..gradcheck import numerical_gradient, numerical_gradient_at_once, relative_error
 from ..initialisation import lstm_params, rnn_params
 from ..losses import LossKind, squared_error
 from .spec import Experiment, hidden_param, length_param, seed_param
@@ -52,24 +52,43 @@ def rnn_errors(
     for t in range(T + 1):
         errors[f"dL/da_{t}"] = relative_error(
             grads.da[t],
-            numerical_gradient(
-                lambda v, t=t: rnn_loss_from_state(params, x, targets, t, v, cell, kind), trace.a[t]
+            numerical_gradient_at_once(
+                lambda states, t=t: rnn_losses_from_states(params, x, targets, t, states, cell, kind),
+                trace.a[t],
             ),
         )
     return errors
 
 
-def rnn_loss_from_state(params, x, targets, t: int, state, cell: rnn.Cell, kind: LossKind) -> float:
-    """The loss as a function of the state a_t alone: its own output's loss plus the rest of the run."""
+def rnn_losses_from_states(
+    params: rnn.RNNParams, x, targets, t: int, states: np.ndarray, cell: rnn.Cell, kind: LossKind
+) -> np.ndarray:
+    """The loss as a function of the state a_t alone, its own output's loss plus the rest of the run,
+    for each of a stack of states (K, B, n): the K copies run on as one batch of K·B sequences."""
     T = x.shape[0]
-    total = 0.0
+    copies, B, n = states.shape
+    total = np.zeros(copies)
     if t > 0 and (kind == "sum" or t == T):
-        y_t = state @ params.W_y.T + params.b_y
-        total += 0.5 * float(np.sum((y_t - targets[t - 1]) ** 2))
+        total += output_losses(states, params.W_y, params.b_y, targets[t - 1])
     if t < T:
-        rest = rnn.forward(params, x[t:], state, cell=cell)
-        total += squared_error(rest.y, targets[t:], kind=kind)[0]
+        rest = rnn.forward(params, np.tile(x[t:], (1, copies, 1)), states.reshape(copies * B, n), cell=cell)
+        total += losses_of_copies(rest.y, targets[t:], copies, kind)
     return total
+
+
+def output_losses(states: np.ndarray, W_y: np.ndarray, b_y: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """½‖W_y s + b_y − target‖² summed over the batch, for each copy of the states (K, B, n)."""
+    diff = states @ W_y.T + b_y - target
+    return 0.5 * np.einsum("kbo,kbo->k", diff, diff)
+
+
+def losses_of_copies(y: np.ndarray, targets: np.ndarray, copies: int, kind: LossKind) -> np.ndarray:
+    """The squared-error loss of each copy of the batch, from outputs (T, K·B, n_y) run as one batch."""
+    steps, rows, n_y = y.shape
+    diff = y.reshape(steps, copies, rows // copies, n_y) - targets[:, None]
+    if kind == "last":
+        diff = diff[-1:]
+    return 0.5 * np.einsum("tkbo,tkbo->k", diff, diff)
 
 
 def lstm_errors(*, T: int, n: int, kind: LossKind, rng: np.random.Generator) -> dict[str, float]:
@@ -87,12 +106,16 @@ def lstm_errors(*, T: int, n: int, kind: LossKind, rng: np.random.Generator) -> 
         changed = lstm.LSTMParams(**(params.arrays() | {name: value}))
         return squared_error(lstm.forward(changed, x, h0, c0).y, targets, kind=kind)[0]
 
-    def loss_from(t: int, h: np.ndarray, c: np.ndarray) -> float:
-        total = 0.0
+    def losses_from(t: int, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """The loss from step t on, for each of a stack of states h and c (K, B, n), as one batch."""
+        copies = h.shape[0]
+        total = np.zeros(copies)
         if t > 0 and (kind == "sum" or t == T):
-            total += 0.5 * float(np.sum((h @ params.W_y.T + params.b_y - targets[t - 1]) ** 2))
+            total += output_losses(h, params.W_y, params.b_y, targets[t - 1])
         if t < T:
-            total += squared_error(lstm.forward(params, x[t:], h, c).y, targets[t:], kind=kind)[0]
+            rows = (copies * B, n)
+            rest = lstm.forward(params, np.tile(x[t:], (1, copies, 1)), h.reshape(rows), c.reshape(rows))
+            total += losses_of_copies(rest.y, targets[t:], copies, kind)
         return total
 
     errors = {
@@ -102,18 +125,21 @@ def lstm_errors(*, T: int, n: int, kind: LossKind, rng: np.random.Generator) -> 
         for name, w in params.arrays().items()
     }
 
-    def loss_from_cell(t: int, c: np.ndarray) -> float:
+    def losses_from_cell(t: int, c: np.ndarray) -> np.ndarray:
         # dL/dc_t counts c_t's effect on h_t = o_t ⊙ tanh(c_t) too; h_0 is an input of its own.
-        h = trace.h[0] if t == 0 else trace.gates[t - 1, :, 3 * n :] * np.tanh(c)
-        return loss_from(t, h, c)
+        h = np.broadcast_to(trace.h[0], c.shape) if t == 0 else trace.gates[t - 1, :, 3 * n :] * np.tanh(c)
+        return losses_from(t, h, c)
 
     for t in range(T + 1):
         h_t, c_t = trace.h[t], trace.c[t]
         errors[f"dL/dh_{t}"] = relative_error(
-            grads.dh[t], numerical_gradient(lambda v, t=t, c=c_t: loss_from(t, v, c), h_t)
+            grads.dh[t],
+            numerical_gradient_at_once(
+                lambda hs, t=t, c=c_t: losses_from(t, hs, np.broadcast_to(c, hs.shape)), h_t
+            ),
         )
         errors[f"dL/dc_{t}"] = relative_error(
-            grads.dc[t], numerical_gradient(lambda v, t=t: loss_from_cell(t, v), c_t)
+            grads.dc[t], numerical_gradient_at_once(lambda cs, t=t: losses_from_cell(t, cs), c_t)
         )
     return errors
 
