@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from rnnsim.figures import get_or_render, resolve
-from rnnsim.lab_store import evict, referenced_specs
+from rnnsim.lab_store import EVICT_DOWN_TO, evict, referenced_specs
 from rnnsim.models import RenderedPlot
 from rnnsim.render_slots import render_slot
 
@@ -104,8 +105,9 @@ def test_the_store_evicts_least_recently_used_lab_plots_and_never_content_plots(
     assert all(plot.size_bytes > 1000 for plot in lab_plots)
     for year, plot in zip((1999, 2001, 2002), lab_plots, strict=True):  # seed 11 is the least recently used
         RenderedPlot.objects.filter(pk=plot.pk).update(last_used_at=plot.last_used_at.replace(year=year))
-    cap = lab_plots[1].size_bytes + lab_plots[2].size_bytes
-    assert evict(limit=cap) == 1
+    kept_lab_bytes = lab_plots[1].size_bytes + lab_plots[2].size_bytes
+    assert evict(limit=kept_lab_bytes + lab_plots[0].size_bytes) == 0  # the lab's plots fit: nothing goes
+    assert evict(limit=math.ceil(kept_lab_bytes / EVICT_DOWN_TO)) == 1  # past it, down to EVICT_DOWN_TO
     kept = set(RenderedPlot.objects.values_list("key", flat=True))
     assert content_keys <= kept
     assert lab_plots[0].key not in kept
@@ -113,6 +115,14 @@ def test_the_store_evicts_least_recently_used_lab_plots_and_never_content_plots(
     assert {lab_plots[1].key, lab_plots[2].key} <= kept
     assert evict(limit=0) == 2
     assert set(RenderedPlot.objects.values_list("key", flat=True)) == content_keys
+
+
+@pytest.mark.usefixtures("seed")
+def test_a_store_within_its_cap_costs_a_redraw_one_sum(django_assert_num_queries) -> None:
+    """Not a scan of every piece of content (and every template's variant pool) for referenced plots."""
+    get_or_render(resolve("rho-power-law", {"seed": 11}))
+    with django_assert_num_queries(1):
+        assert evict() == 0
 
 
 @override_settings(LAB_STORE_BYTES=0)
