@@ -91,7 +91,16 @@ def draw(data: dict, seed: str) -> Variant:
     if size <= 0:
         return template.draw(random.Random(seed))  # noqa: S311 - variety, not secrecy
     index = random.Random(seed).randrange(size)  # noqa: S311
-    return template.variant(pool_values(data, index))
+    return pool_variant(json.dumps(data, sort_keys=True), index)
+
+
+# A learner's question page and answer both ask for their variant; a pool's is the same every time, so
+# a process runs its experiment and reads its key once, not on every request (the cost experiment's
+# count alone is a few ms). Templates are few and pools small: this holds every variant of the seed's.
+@functools.lru_cache(maxsize=2048)
+def pool_variant(frozen: str, index: int) -> Variant:
+    """The pool's variant number ``index`` of the template stored as ``frozen`` JSON."""
+    return parsed(frozen).variant(pool_values(json.loads(frozen), index))
 
 
 def pool_values(data: dict, index: int) -> dict[str, float | int]:

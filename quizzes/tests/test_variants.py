@@ -15,11 +15,11 @@ from quizzes import exporting, grading, importing, snapshots, variants
 from quizzes.models import Answer, Question, Quiz
 from quizzes.qtypes import Response
 from quizzes.variant_stats import variant_stats
-from rnnsim.core.templates import show_number
+from rnnsim.core.templates import Template, show_number
 from rnnsim.figures import engine_version
 from rnnsim.marks import AnswerMark, placements
 from rnnsim.models import RenderedPlot
-from rnnsim.variants import problems_of
+from rnnsim.variants import pool_variant, problems_of
 from studysite.exchange import ImportRejected
 from studysite.rendering import render_markdown_inline
 
@@ -52,6 +52,26 @@ def test_a_reload_asks_the_same_variant_and_other_attempts_draw_others(client: C
         page = other.get(question_url(start(other, practice()), question.pk)).content.decode()
         texts.add(question_text(page))
     assert len(texts) >= 6  # a pool of 40 variants: twelve attempts draw about ten different ones
+
+
+def test_a_pools_variant_is_computed_once_per_process_not_on_every_page_and_answer(
+    client: Client, monkeypatch
+) -> None:
+    """Its key can cost a simulation or a counted pass (ms each): a page and its answer ask again."""
+    computed = []
+    compute = Template.variant
+    monkeypatch.setattr(
+        Template, "variant", lambda self, values: computed.append(values) or compute(self, values)
+    )
+    pool_variant.cache_clear()
+    question = power_question()
+    attempt = start(client, practice())
+    url = question_url(attempt, question.pk)
+    client.get(url)
+    client.get(url)
+    response = client.post(url, sample_form(attempt, question, right=True), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert len(computed) == 1
 
 
 def test_nothing_on_the_page_before_answering_gives_the_key_away(client: Client) -> None:
