@@ -34,8 +34,10 @@ from PIL import Image
 
 from .experiments import get_experiment
 from .mathtext_cache import share_mathtext_cache
+from .text_layout_cache import share_text_layouts
 
 share_mathtext_cache()
+share_text_layouts()
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = (

@@ -8,10 +8,22 @@ import re
 import numpy as np
 import pytest
 from matplotlib import _mathtext
+from matplotlib import text as matplotlib_text
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+from rnnsim.core import text_layout_cache
 from rnnsim.core.experiments import EXPERIMENTS
-from rnnsim.core.plots import LAB_FILES, PLOTTERS, make_plot, power_of_ten, render, sci
+from rnnsim.core.plots import (
+    EVERY_LAB_FILE,
+    LAB_FILES,
+    PAGE_FILES,
+    PLOTTERS,
+    make_plot,
+    power_of_ten,
+    render,
+    sci,
+)
 from studysite.rendering import render_markdown_inline
 
 from .quick import quick_params
@@ -175,6 +187,33 @@ def test_a_redraw_reuses_the_math_labels_parsed_for_the_last_file(monkeypatch) -
     again = render("rho-power-law", params, files)
     assert parsed == []
     assert again.images == first.images
+
+
+def test_a_redraw_reuses_the_text_layouts_measured_for_the_last_file(monkeypatch) -> None:
+    """A draw lays each text out several times (both passes of a phone's constrained layout, then the
+    drawing); without one shared cache every one was measured again, in every redraw."""
+    params, files = EXPERIMENTS["lstm-forget-gate"].defaults, LAB_FILES["narrow"]
+    first = render("lstm-forget-gate", params, files)
+    measured = []
+    measure = matplotlib_text._get_text_metrics_with_cache
+
+    def counted_measure(renderer, text, *args, **kwargs):
+        measured.append(text)
+        return measure(renderer, text, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib_text, "_get_text_metrics_with_cache", counted_measure)
+    again = render("lstm-forget-gate", params, files)
+    assert set(measured) <= {"lp"}  # a legend entry measures "lp" for its baseline itself, outside any layout
+    assert again.images == first.images
+
+
+# A colour bar, arrows and boxed notes, legends moved above stacked panels, math, rotated labels.
+@pytest.mark.parametrize("name", ["cliff", "clipping", "unrolling", "rho-power-law", "lstm-forget-gate"])
+def test_shared_text_layouts_draw_the_bytes_matplotlib_draws_alone(name, monkeypatch) -> None:
+    files = PAGE_FILES | EVERY_LAB_FILE
+    shared = render(name, EXPERIMENTS[name].defaults, files)
+    monkeypatch.setattr(Text, "_get_layout", text_layout_cache._layout_uncached)
+    assert render(name, EXPERIMENTS[name].defaults, files).images == shared.images
 
 
 def test_log_axes_over_many_decades_mark_the_decades_alone() -> None:
