@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+import io
 import re
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib import _mathtext
 from matplotlib import text as matplotlib_text
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image
 
 from rnnsim.core import text_layout_cache
 from rnnsim.core.experiments import EXPERIMENTS
@@ -19,6 +22,9 @@ from rnnsim.core.plots import (
     LAB_FILES,
     PAGE_FILES,
     PLOTTERS,
+    STYLE,
+    WIDE,
+    densities,
     make_plot,
     power_of_ten,
     render,
@@ -214,6 +220,25 @@ def test_shared_text_layouts_draw_the_bytes_matplotlib_draws_alone(name, monkeyp
     shared = render(name, EXPERIMENTS[name].defaults, files)
     monkeypatch.setattr(Text, "_get_layout", text_layout_cache._layout_uncached)
     assert render(name, EXPERIMENTS[name].defaults, files).images == shared.images
+
+
+def test_page_pngs_are_the_pixels_matplotlib_draws_without_an_alpha_channel() -> None:
+    params = EXPERIMENTS["lstm-forget-gate"].defaults
+    with matplotlib.rc_context(STYLE | WIDE.fonts):
+        own = io.BytesIO()
+        make_plot("lstm-forget-gate", params).figure.savefig(own, format="png", dpi=200)
+        pngs = densities(make_plot("lstm-forget-gate", params).figure, "wide")
+    sharpest = Image.open(io.BytesIO(pngs["wide-2x.png"]))
+    assert sharpest.mode == "RGB"
+    assert np.array_equal(np.asarray(sharpest), np.asarray(Image.open(own).convert("RGB")))
+    assert Image.open(io.BytesIO(pngs["wide-1x.png"])).size == (sharpest.width // 2, sharpest.height // 2)
+
+
+def test_a_plot_with_a_see_through_background_is_refused_rather_than_flattened() -> None:
+    figure = make_plot("rho-power-law", EXPERIMENTS["rho-power-law"].defaults).figure
+    figure.patch.set_alpha(0.0)
+    with pytest.raises(ValueError, match="opaque"):
+        densities(figure, "wide")
 
 
 def test_log_axes_over_many_decades_mark_the_decades_alone() -> None:
