@@ -86,12 +86,12 @@ def draw(data: dict, seed: str) -> Variant:
     A pool (STUDYSITE_VARIANT_POOL variants per template) can be rendered ahead by render_plots, so
     feedback never waits for a simulation; 0 draws from every allowed variant and renders on demand.
     """
-    template = template_of(data)
+    frozen = json.dumps(data, sort_keys=True)
     size = settings.STUDYSITE_VARIANT_POOL
     if size <= 0:
-        return template.draw(random.Random(seed))  # noqa: S311 - variety, not secrecy
+        return parsed(frozen).draw(random.Random(seed))  # noqa: S311 - variety, not secrecy
     index = random.Random(seed).randrange(size)  # noqa: S311
-    return pool_variant(json.dumps(data, sort_keys=True), index)
+    return pool_variant(frozen, index)
 
 
 # A learner's question page and answer both ask for their variant; a pool's is the same every time, so
