@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Self
@@ -13,7 +14,7 @@ class ParamArrays:
     """Mixin for frozen dataclasses whose fields are all arrays (weights, or gradients shaped like them)."""
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in field_names(type(self))}
 
     def norm(self) -> float:
         """Global L2 norm over every array, as gradient clipping measures it."""
@@ -28,3 +29,10 @@ class ParamArrays:
     def flat(self) -> np.ndarray:
         """Every array concatenated into one vector, in field order."""
         return np.concatenate([v.ravel() for v in self.arrays().values()])
+
+
+@functools.cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """A parameter class's field names, read once: ``dataclasses.fields`` costs microseconds a call, and
+    an SGD step asks for them several times."""
+    return tuple(f.name for f in fields(cls))

@@ -27,15 +27,17 @@ from matplotlib.ticker import (
     LogFormatterSciNotation,
     LogLocator,
     MaxNLocator,
-    NullFormatter,
     NullLocator,
 )
 from PIL import Image
 
 from .experiments import get_experiment
+from .glyph_cache import share_glyphs
 from .mathtext_cache import share_mathtext_cache
 from .text_layout_cache import share_text_layouts
+from .training import DIVERGED_LOSS
 
+share_glyphs()
 share_mathtext_cache()
 share_text_layouts()
 
@@ -52,7 +54,7 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = (
 )
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY)
 FLOOR = 1e-17  # where a log axis shows an exact zero
-CEILING = 1e60  # where a log axis stops following a divergence (it is annotated instead)
+CEILING = DIVERGED_LOSS  # where a log axis stops following a divergence (it is annotated instead)
 STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -189,7 +191,7 @@ def fit_narrow(figure: Figure) -> None:
                 ax.locator_params(axis=name, nbins=4)
             elif isinstance(axis.get_major_locator(), LogLocator):  # not ticks a plot placed
                 axis.set_major_locator(LogLocator(numticks=5))
-                axis.set_minor_formatter(NullFormatter())
+                axis.set_minor_locator(NullLocator())  # unlabelled on a phone, yet half a redraw of bptt-cost
         legend = ax.get_legend()
         if legend is not None:
             title = ax.get_title()
@@ -516,7 +518,7 @@ def off_scale_note(ax: Axes, values: np.ndarray, top: float, diverged_at: int | 
     if leaves is not None:
         text = f"no clipping: off the scale from step {leaves}"
         if diverged_at is not None:
-            text += f",\ninf or nan at step {diverged_at}"
+            text += f",\ndiverged at step {diverged_at}"
         ax.annotate(
             text,
             (leaves, top),
@@ -567,13 +569,14 @@ def plot_clipping(r, layout: Layout) -> Plot:
     if leaves is not None:
         fate = f"leaves the plotted scale at step {leaves}"
     if u.diverged:
-        fate += f"{' and' if leaves is not None else ''} overflows at step {u.diverged_at}"
+        fate += f"{' and' if leaves is not None else ''} diverges at step {u.diverged_at}"
+    stopped = f" (its loss passed {sci(DIVERGED_LOSS)}: training stops there)" if u.diverged else ""
     title = (
         rf"Clipping at $c = {r.threshold:g}$ keeps every update $\le \eta c$ = {bound:g}; without it "
         rf"training {fate}"
     )
     caption = (
-        rf"Both runs start from the same exploding initialisation ($\rho > 1$). Unclipped SGD {fate}, its "
+        rf"Both runs start from the same exploding initialisation ($\rho > 1$). Unclipped SGD {fate}{stopped}, its "
         rf"updates reaching {sci(np.nanmax(u.update_norm))}. With the gradient's norm clipped to {r.threshold:g}, "
         rf"no update exceeds $\eta c$ = {bound:g} and the loss falls from {start:.3g} to {end:.3g}. Clipping bounds "
         f"the step; it does not change the loss surface, and norm clipping keeps the gradient's direction "

@@ -12,6 +12,9 @@ from .clipping import ClipKind, clip
 from .losses import LossKind, squared_error
 
 Batch = tuple[np.ndarray, np.ndarray]
+# A loss past this has diverged: it is far off every plot, and training on would only find the step
+# where float64 overflows (about a hundred steps later from an exploding start, at the same cost each).
+DIVERGED_LOSS = 1e60
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class TrainingRecord:
     loss: np.ndarray
     grad_norm: np.ndarray
     update_norm: np.ndarray
-    diverged_at: int | None  # the step whose loss or gradient was not finite; None if training finished
+    diverged_at: int | None  # the step whose loss passed DIVERGED_LOSS or was not finite, or whose
+    # gradient was not finite; None if training finished
     params: rnn.RNNParams  # the last finite parameters
 
     @property
@@ -46,7 +50,7 @@ def train_sgd(
     config: TrainingConfig,
     rng: np.random.Generator,
 ) -> TrainingRecord:
-    """Run ``config.steps`` SGD steps; stop and report, never raise, once loss or gradient is not finite."""
+    """Run ``config.steps`` SGD steps; stop and report, never raise, once the run diverges."""
     loss = np.full(config.steps, np.nan)
     grad_norm = np.full(config.steps, np.nan)
     update_norm = np.full(config.steps, np.nan)
@@ -58,7 +62,7 @@ def train_sgd(
             loss[step], dy = squared_error(trace.y, targets, kind=config.loss)
             grads = rnn.backward(params, trace, dy).params
             grad_norm[step] = grads.norm()
-            if not (np.isfinite(loss[step]) and np.isfinite(grad_norm[step])):
+            if not (loss[step] <= DIVERGED_LOSS and np.isfinite(grad_norm[step])):  # NaN fails the test
                 diverged_at = step
                 break
             direction = clip(grads, config.clipping, config.threshold)

@@ -17,6 +17,7 @@ import numpy as np
 
 from .experiments import get_experiment
 from .templates import cached_run
+from .training import DIVERGED_LOSS
 
 Runs = Callable[..., Any]  # the what-if's experiment run at its parameters, with keyword overrides
 
@@ -61,10 +62,11 @@ def sci(value: float) -> str:
 def larger_step_shows(runs: Runs) -> str:
     large, usual = runs(), runs(learning_rate=0.02)
     return (
-        f"Without clipping, SGD at $\\eta = 0.05$ overflows at step {large.unclipped.diverged_at}; at the "
-        f"usual $\\eta = 0.02$ it lasted until step {usual.unclipped.diverged_at}. A larger step multiplies "
-        f"the exploding gradient too. Norm clipping at the same $\\eta = 0.05$ never diverges: no step is "
-        f"longer than $\\eta c$ = {sci(float(np.max(large.clipped.update_norm)))}."
+        f"Without clipping, SGD at $\\eta = 0.05$ diverges (its loss passes {sci(DIVERGED_LOSS)}) at step "
+        f"{large.unclipped.diverged_at}; at the usual $\\eta = 0.02$ it lasted until step "
+        f"{usual.unclipped.diverged_at}. A larger step multiplies the exploding gradient too. Norm clipping "
+        f"at the same $\\eta = 0.05$ never diverges: no step is longer than "
+        f"$\\eta c$ = {sci(float(np.max(large.clipped.update_norm)))}."
     )
 
 
@@ -111,14 +113,14 @@ def clipping_vanishing_refutes(runs: Runs) -> bool:
 
 def decay_shows(runs: Runs) -> str:
     r = runs()
-    overflows = ", ".join(
+    diverged = ", ".join(
         f"$\\lambda = {d:g}$ at step {record.diverged_at}"
         for d, record in zip(r.decays, r.decayed, strict=True)
     )
     return (
-        f"Every unclipped run still overflows ({overflows}): decay pulls the weights in by a fraction "
-        f"$\\eta\\lambda$ a step, far too little against one exploding gradient. Norm clipping alone, with "
-        f"no decay, trains all {len(r.clipped.loss)} steps."
+        f"Every unclipped run still diverges, its loss passing {sci(DIVERGED_LOSS)} ({diverged}): decay "
+        f"pulls the weights in by a fraction $\\eta\\lambda$ a step, far too little against one exploding "
+        f"gradient. Norm clipping alone, with no decay, trains all {len(r.clipped.loss)} steps."
     )
 
 

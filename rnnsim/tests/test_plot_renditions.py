@@ -96,3 +96,12 @@ def test_a_stacked_svg_drawn_with_the_pngs_keeps_its_measured_layout() -> None:
         warnings.simplefilter("error")  # matplotlib warns when a constrained layout collapses
         rendered = render("rho-power-law", {"rho": 1.1, "T": 20}, PAGE_FILES | {"narrow.svg"})
     assert set(rendered.images) == PAGE_FILES | {"narrow.svg"}
+
+
+def test_its_log_axes_carry_no_unlabelled_minor_ticks(narrow_plot) -> None:
+    """A phone's log axis labels its decades alone; a minor tick it cannot label costs a redraw as much."""
+    name, figure = narrow_plot
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                assert axis.get_minorticklocs().size == 0, f"{name}: {axis.axis_name} axis"

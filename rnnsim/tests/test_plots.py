@@ -9,13 +9,14 @@ import re
 import matplotlib
 import numpy as np
 import pytest
-from matplotlib import _mathtext
+from matplotlib import _mathtext, _text_helpers
 from matplotlib import text as matplotlib_text
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.textpath import TextToPath
 from PIL import Image
 
-from rnnsim.core import text_layout_cache
+from rnnsim.core import glyph_cache, text_layout_cache
 from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.core.plots import (
     EVERY_LAB_FILE,
@@ -127,7 +128,7 @@ def test_clipping_legends_cover_no_curve_and_the_title_names_both_moments(draw_e
             points = ax.transData.transform(np.column_stack(line.get_data()))
             inside = [legend.contains(x, y) for x, y in points if np.isfinite(x) and np.isfinite(y)]
             assert not any(inside), line.get_label()
-    assert re.search(r"leaves the plotted scale at step 3 and overflows at step \d+", plot.title)
+    assert re.search(r"leaves the plotted scale at step 3 and diverges at step \d+", plot.title)
     notes = " ".join(text.get_text() for ax in plot.figure.axes for text in ax.texts)
     assert "off the scale from step 3" in notes
 
@@ -220,6 +221,33 @@ def test_shared_text_layouts_draw_the_bytes_matplotlib_draws_alone(name, monkeyp
     shared = render(name, EXPERIMENTS[name].defaults, files)
     monkeypatch.setattr(Text, "_get_layout", text_layout_cache._layout_uncached)
     assert render(name, EXPERIMENTS[name].defaults, files).images == shared.images
+
+
+def test_a_redraw_traces_no_glyph_again(monkeypatch) -> None:
+    """Every SVG defines its glyphs, but their outlines come from FreeType once per process."""
+    params, files = EXPERIMENTS["clipping-direction"].defaults, LAB_FILES["wide"]
+    first = render("clipping-direction", params, files)
+    traced = []
+    layout = _text_helpers.layout
+
+    def counted_layout(string, *args, **kwargs):
+        traced.append(string)
+        return layout(string, *args, **kwargs)
+
+    monkeypatch.setattr(_text_helpers, "layout", counted_layout)
+    again = render("clipping-direction", params, files)
+    assert traced == []
+    assert again.images == first.images
+
+
+@pytest.mark.parametrize("name", ["cliff", "clipping", "unrolling", "truncated-bptt"])
+def test_shared_glyphs_draw_the_bytes_matplotlib_draws_alone(name, monkeypatch) -> None:
+    params = quick_params(name)
+    shared = render(name, params, EVERY_LAB_FILE)
+    monkeypatch.setattr(TextToPath, "get_glyphs_with_font", glyph_cache._glyphs_uncached)
+    alone = render(name, params, EVERY_LAB_FILE)
+    assert alone.images == shared.images
+    assert all(svg.count(b"<use ") > 10 for svg in alone.images.values())  # its text is drawn as glyphs
 
 
 def test_page_pngs_are_the_pixels_matplotlib_draws_without_an_alpha_channel() -> None:

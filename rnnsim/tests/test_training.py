@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnsim.core.clipping import clip, clip_by_global_norm, clip_by_value
+from rnnsim.core.experiments.exploding import train_from_exploding_start
 from rnnsim.core.initialisation import (
     gaussian_with_top_singular_value,
     orthogonal,
@@ -13,7 +14,7 @@ from rnnsim.core.initialisation import (
     scaled_orthogonal,
 )
 from rnnsim.core.tasks import adding_problem
-from rnnsim.core.training import TrainingConfig, train_sgd
+from rnnsim.core.training import DIVERGED_LOSS, TrainingConfig, train_sgd
 
 
 def grads(seed: int = 0, scale: float = 100.0):
@@ -74,3 +75,14 @@ def test_divergence_is_detected_and_reported_without_raising() -> None:
     assert np.all(np.isfinite(record.loss[: record.diverged_at]))
     assert np.all(np.isnan(record.loss[record.diverged_at + 1 :]))
     assert np.isfinite(record.params.norm())
+
+
+def test_training_stops_once_the_loss_passes_the_divergence_bound() -> None:
+    """A loss past DIVERGED_LOSS ends the run there, not a hundred steps later at float64's overflow."""
+    record = train_from_exploding_start(
+        rho=1.5, T=10, seed=6, config=TrainingConfig(steps=300, learning_rate=0.02)
+    )
+    assert record.diverged
+    assert np.all(record.loss[: record.diverged_at] <= DIVERGED_LOSS)
+    assert DIVERGED_LOSS < record.loss[record.diverged_at] < np.inf
+    assert np.all(np.isnan(record.loss[record.diverged_at + 1 :]))

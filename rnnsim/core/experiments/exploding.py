@@ -295,7 +295,7 @@ WEIGHT_DECAY = Experiment(
         Param("decay", 0.5, 0.0, 5.0, "Weight-decay strength λ in θ ← θ − η(∇L + λθ).", label="λ"),
         Param("rho", 1.5, 1.0, 2.0, "Spectral radius of the initial recurrent matrix.", label="ρ"),
         Param("learning_rate", 0.02, 0.001, 0.05, "SGD learning rate η.", label="η"),
-        Param("steps", 200, 50, 400, "SGD steps.", integer=True),
+        Param("steps", 150, 50, 400, "SGD steps.", integer=True),
         seed_param(6),
     ),
     runner=weight_decay,
