@@ -1,11 +1,13 @@
 """Pascanu, Mikolov & Bengio (2013), Fig. 6: the one-unit RNN whose loss surface has a cliff.
 
-x_t = w·σ(x_{t−1}) + b for t = 1..T from x_0, loss L = (σ(x_T) − target)². Everything is vectorised
-over arrays of (w, b), so a whole grid of the loss surface is one forward and one backward pass.
+x_t = w·σ(x_{t−1}) + b for t = 1..T from x_0, loss L = (σ(x_T) − target)². The array functions are
+vectorised over (w, b), so a whole grid of the loss surface is one forward and one backward pass; SGD,
+one point at a time, has the same recurrence in Python floats.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,3 +82,27 @@ def loss_and_gradient(
         chain *= earlier
         dw = chain.sum(axis=0)  # ∂x_t/∂w = σ(x_{t−1})
     return CliffPoint(loss=loss.reshape(shape), dw=dw.reshape(shape), db=db.reshape(shape))
+
+
+def point_loss_and_gradient(
+    w: float, b: float, *, steps: int = 50, x0: float = 0.5, target: float = 0.7
+) -> tuple[float, float, float]:
+    """(L, ∂L/∂w, ∂L/∂b) at one point, in Python floats, by the same recurrence and running product.
+
+    SGD asks for one point at a time, and on arrays of one or two points every numpy call is all
+    overhead: this loop is several times faster there. Grids go through ``loss_and_gradient``.
+    """
+    slope, offset = 0.25 * w, 0.25 * w + 0.5 * b
+    h = math.tanh(0.5 * x0)
+    sig = [0.5 * (1.0 + h)]
+    for _ in range(steps):
+        h = math.tanh(slope * h + offset)  # x_t/2 = (w/4) h_{t−1} + w/4 + b/2, h_t = tanh(x_t/2)
+        sig.append(0.5 * (1.0 + h))  # σ(x_t)
+    error = sig[-1] - target
+    chain = 2.0 * error * sig[-1] * (1.0 - sig[-1])  # dL/dx_T
+    dw = db = 0.0
+    for earlier in reversed(sig[:-1]):  # σ(x_{t−1}) for t = T..1
+        db += chain  # ∂x_t/∂b = 1
+        dw += chain * earlier  # ∂x_t/∂w = σ(x_{t−1})
+        chain *= w * earlier * (1.0 - earlier)  # dL/dx_{t−1}
+    return error * error, dw, db

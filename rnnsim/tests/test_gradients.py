@@ -169,3 +169,14 @@ def test_cliff_points_are_computed_independently_of_each_other() -> None:
     assert grid.dw.shape == (2, 2)
     assert grid.dw[1, 0] == pytest.approx(float(alone.dw), rel=1e-14)
     assert grid.db[1, 0] == pytest.approx(float(alone.db), rel=1e-14)
+
+
+@pytest.mark.parametrize("steps", [1, 3, 50])
+@pytest.mark.parametrize(("w", "b"), [(5.5, -3.1), (6.5, -2.6), (3.0, -1.0), (7.9, -4.9)])
+def test_one_point_in_floats_is_the_grid_at_that_point(w, b, steps) -> None:
+    """SGD's float loop and the grid's arrays compute the same loss and gradient (to tanh's last bits)."""
+    grid = cliff.loss_and_gradient(np.array([w]), np.array([b]), steps=steps)
+    loss, dw, db = cliff.point_loss_and_gradient(w, b, steps=steps)
+    assert loss == pytest.approx(grid.loss[0], rel=1e-12)
+    assert dw == pytest.approx(grid.dw[0], rel=1e-12)
+    assert db == pytest.approx(grid.db[0], rel=1e-12)

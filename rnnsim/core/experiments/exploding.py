@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,21 +147,23 @@ class CliffResult:
 def sgd_on_cliff(
     w: float, b: float, *, learning_rate: float, thresholds: np.ndarray, steps: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """SGD from (w, b), one run per clipping threshold (inf: no clipping), all runs side by side.
+    """SGD from (w, b), one run per clipping threshold (inf: no clipping).
 
     Returns paths (steps+1, runs, 2) and losses (steps, runs).
     """
-    point = np.tile(np.array([w, b], dtype=float), (len(thresholds), 1))
-    paths, losses = [point.copy()], []
-    for _ in range(steps):
-        at = cliff.loss_and_gradient(point[:, 0], point[:, 1])
-        g = np.stack([at.dw, at.db], axis=1)
-        losses.append(at.loss)
-        norm = np.linalg.norm(g, axis=1)
-        scale = np.where(norm > thresholds, thresholds / np.where(norm > 0, norm, 1.0), 1.0)
-        point = point - learning_rate * g * scale[:, None]  # g ← c·g/‖g‖ where ‖g‖ > c
-        paths.append(point.copy())
-    return np.array(paths), np.array(losses)
+    paths = np.empty((steps + 1, len(thresholds), 2))
+    losses = np.empty((steps, len(thresholds)))
+    for run, threshold in enumerate(thresholds):
+        point_w, point_b = float(w), float(b)
+        paths[0, run] = point_w, point_b
+        for step in range(steps):
+            losses[step, run], dw, db = cliff.point_loss_and_gradient(point_w, point_b)
+            norm = math.hypot(dw, db)
+            scale = threshold / norm if norm > threshold else 1.0  # g ← c·g/‖g‖ where ‖g‖ > c
+            point_w -= learning_rate * dw * scale
+            point_b -= learning_rate * db * scale
+            paths[step + 1, run] = point_w, point_b
+    return paths, losses
 
 
 def locate_wall(w: np.ndarray, b_low: np.ndarray, b_high: np.ndarray) -> np.ndarray:
