@@ -671,7 +671,15 @@ def plot_weight_decay(r, layout: Layout) -> Plot:
 
 def plot_cliff(r, layout: Layout) -> Plot:
     figure, (ax,) = new_figure(layout)
-    mesh = ax.pcolormesh(r.w, r.b, np.log10(floor(r.loss)), cmap="cividis", shading="auto", rasterized=True)
+    half_w, half_b = (r.w[1] - r.w[0]) / 2, (r.b[1] - r.b[0]) / 2  # each cell centred on its grid point
+    mesh = ax.imshow(
+        np.log10(floor(r.loss)),
+        cmap="cividis",
+        origin="lower",
+        extent=(r.w[0] - half_w, r.w[-1] + half_w, r.b[0] - half_b, r.b[-1] + half_b),
+        aspect="auto",
+        interpolation="nearest",
+    )
     bar = figure.colorbar(mesh, ax=ax, pad=0.02)
     bar.set_label("log₁₀ loss")
     ax.plot(
