@@ -11,6 +11,7 @@ exactly once, as before.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 
 from matplotlib.textpath import TextToPath
@@ -18,7 +19,13 @@ from matplotlib.textpath import TextToPath
 GLYPH_CACHE_SIZE = 4096  # strings kept; a plot has a few dozen, most shared by every redraw
 
 _glyphs_uncached = TextToPath.get_glyphs_with_font
-_strings: dict[tuple, tuple] = {}
+_TEXT_TO_PATH = TextToPath()  # stateless for this call: the font passed in carries the size
+
+
+@functools.lru_cache(maxsize=GLYPH_CACHE_SIZE)
+def _glyphs_of(font: object, s: str, features: tuple | None, language: object) -> tuple:
+    """A string's glyphs and places, and every outline it uses (the key keeps its font alive)."""
+    return _glyphs_uncached(_TEXT_TO_PATH, font, s, features=features, language=language)
 
 
 def _get_glyphs_with_font(
@@ -31,16 +38,7 @@ def _get_glyphs_with_font(
     features: object = None,
     language: object = None,
 ) -> tuple:
-    # The font object stays referenced by its entry, so its id cannot be reused while the entry lives.
-    key = (id(font), s, tuple(features) if features else None, language)
-    cached = _strings.get(key)
-    if cached is None:
-        positions, outlines, rects = _glyphs_uncached(self, font, s, features=features, language=language)
-        cached = (font, positions, outlines, rects)
-        if len(_strings) >= GLYPH_CACHE_SIZE:
-            del _strings[next(iter(_strings))]  # the oldest
-        _strings[key] = cached
-    _, positions, outlines, rects = cached
+    positions, outlines, rects = _glyphs_of(font, s, tuple(features) if features else None, language)
     glyph_map = OrderedDict() if glyph_map is None else glyph_map
     new = OrderedDict() if return_new_glyphs_only else glyph_map
     for glyph_repr, *_ in positions:
