@@ -36,6 +36,7 @@ from .glyph_cache import share_glyphs
 from .mathtext_cache import share_mathtext_cache
 from .text_layout_cache import share_text_layouts
 from .training import DIVERGED_LOSS
+from .visible_ticks import visible_ticks_only
 
 share_glyphs()
 share_mathtext_cache()
@@ -987,6 +988,7 @@ def make_plots(
             plain_log_ticks(plot.figure)
             if layout.stacked:
                 fit_narrow(plot.figure)
+            visible_ticks_only(plot.figure)
             plots[layout.name] = plot
     return plots
 
@@ -997,6 +999,7 @@ def make_plot(name: str, params: dict[str, float | int]) -> Plot:
     with matplotlib.rc_context(STYLE | WIDE.fonts):
         plot = PLOTTERS[name](result, WIDE)
         plain_log_ticks(plot.figure)
+        visible_ticks_only(plot.figure)
         return plot
 
 

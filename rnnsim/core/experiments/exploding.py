@@ -252,7 +252,7 @@ CLIPPING = Experiment(
         Param("rho", 1.5, 1.0, 2.0, "Spectral radius of the initial recurrent matrix.", label="ρ"),
         Param("learning_rate", 0.02, 0.001, 0.05, "SGD learning rate η.", label="η"),
         Param("threshold", 1.0, 0.1, 10.0, "Clipping threshold c on the gradient norm.", label="c"),
-        Param("steps", 300, 50, 600, "SGD steps.", integer=True),
+        Param("steps", 200, 50, 600, "SGD steps.", integer=True),
         length_param(10, 5, 15, "Sequence length of the adding problem."),
         seed_param(6),
     ),
