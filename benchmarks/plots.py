@@ -66,7 +66,7 @@ def main() -> int:
 
     client = Client(HTTP_HOST="localhost")
     plot = RenderedPlot.objects.first()
-    served = median_ms(client, plot.png_url, expect=200)
+    served = median_ms(client, plot.svg_url, expect=200)
     logging.disable(logging.WARNING)  # the baseline's 404s would each log a line
     baseline = median_ms(client, "/no-such-page/", expect=404)
 

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from django.core.files.storage import default_storage
-
-from rnnsim.figures import get_or_render, spec_from_json
+from rnnsim.figures import exported_png, spec_from_json
 from rnnsim.variants import fixed_variants
 from studysite.exchange import export_study_set
 from studysite.note_exports import NoteRow
@@ -164,10 +162,9 @@ def export_moodle_xml(quiz: Quiz) -> bytes:
         feedback = text_element(node, "generalfeedback", question.explanation)
         spec = spec_from_json(question.plot)
         if spec is not None:
-            plot = get_or_render(spec)
+            plot, png = exported_png(spec)
             name = f"plot-{plot.key[:16]}.png"
-            with default_storage.open(plot.png_name, "rb") as handle:
-                data = base64.b64encode(handle.read()).decode()
+            data = base64.b64encode(png).decode()
             # The image carries no title (the site shows it as the caption), so the text says it.
             feedback.find("text").text += f"\n\n**{plot.title}**\n\n![{plot.alt}](@@PLUGINFILE@@/{name})"
             ET.SubElement(feedback, "file", {"name": name, "path": "/", "encoding": "base64"}).text = data

@@ -22,4 +22,4 @@ class RenderedPlotAdmin(ReadOnlyAdmin):
     def thumbnail(self, plot: RenderedPlot) -> str:
         if plot.status != RenderedPlot.Status.READY:
             return "Rendering…"
-        return format_html('<img class="plot-thumbnail" src="{}" alt="{}">', plot.src_url, plot.alt)
+        return format_html('<img class="plot-thumbnail" src="{}" alt="{}">', plot.svg_url, plot.alt)

@@ -130,6 +130,14 @@ def get_or_render(spec: PlotSpec, files: frozenset[str] = plots.PAGE_FILES) -> R
         time.sleep(0.05)
 
 
+def exported_png(spec: PlotSpec) -> tuple[RenderedPlot, bytes]:
+    """The plot an export embeds and its PNG (Anki and Moodle show a raster image everywhere), drawn
+    now with the page's files if nobody has drawn it yet."""
+    plot = get_or_render(spec, plots.EXPORT_FILES)
+    with default_storage.open(plot.png_name, "rb") as handle:
+        return plot, handle.read()
+
+
 def claim(spec: PlotSpec) -> RenderedPlot | None:
     """Insert the rendering row; None if another request got there first."""
     try:

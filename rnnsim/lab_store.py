@@ -8,6 +8,7 @@ a lab visitor's or one left behind by an edit or an engine change, counts agains
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.apps import apps
@@ -26,17 +27,25 @@ TOUCH_EVERY = timedelta(
 )  # a plot in use is marked at most this often: one write per hour, not per view
 
 
-def referenced_specs() -> dict[str, PlotSpec]:
-    """Every distinct plot spec content shows (a template's: its pool's), by cache key, from any app."""
-    specs = {}
+def content_plots() -> Iterator[tuple[object, PlotSpec]]:
+    """Every plot spec content shows (a template's: its pool's), with the model field that shows it."""
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, PlotSpecModelField | TemplateModelField | WhatIfModelField):
                 values = model._default_manager.exclude(**{f"{field.name}__isnull": True})
                 for value in values.values_list(field.name, flat=True):
                     for spec in filter(None, map(spec_from_json, plot_specs_of(field, value))):
-                        specs[spec.key] = spec
-    return specs
+                        yield field, spec
+
+
+def referenced_specs() -> dict[str, PlotSpec]:
+    """Every distinct plot spec content shows, by cache key, from any app."""
+    return {spec.key: spec for _, spec in content_plots()}
+
+
+def exported_keys() -> set[str]:
+    """The plots exports embed (a question's, a choice's or a card's own; not a pool's or a what-if's)."""
+    return {spec.key for field, spec in content_plots() if isinstance(field, PlotSpecModelField)}
 
 
 def plot_specs_of(field: object, value: object) -> list:

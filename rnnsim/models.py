@@ -10,9 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from .core.plots import DENSITIES, LAYOUTS, PAGE_FILES, WIDE, Layout, svg_file
-
-PAGE_PNG = f"{WIDE.name}-{DENSITIES[-1]}x.png"  # the sharpest page rendition: what exports and thumbnails use
+from .core.plots import EXPORT_PNG, LAYOUTS, PAGE_FILES, WIDE, Layout, svg_file
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class RenderedPlot(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RENDERING)
     files = models.JSONField(
         default=dict,
-        help_text='Each image by rendition, e.g. "narrow-2x.png": {"name": storage name, "digest": …}.',
+        help_text='Each image by rendition, e.g. "narrow.svg": {"name": storage name, "digest": …}.',
     )
     sizes = models.JSONField(default=dict, help_text="Each layout's width and height in CSS pixels.")
     frames = models.JSONField(
@@ -77,21 +75,21 @@ class RenderedPlot(models.Model):
 
     @property
     def has_page_images(self) -> bool:
-        """Drawn for pages (PNGs too, which exports and thumbnails need), not only for the lab (SVG)."""
+        """Drawn for pages (both layouts), not only for the lab's redraw of one."""
         return self.has_files(PAGE_FILES)
 
     @property
-    def png_url(self) -> str:
-        return self.file_url(PAGE_PNG)
+    def has_png(self) -> bool:
+        """Drawn for exports too, which embed the wide layout as a PNG."""
+        return EXPORT_PNG in self.files
 
     @property
-    def src_url(self) -> str:
-        """The image a page's <img> falls back to: the sharp PNG, or the SVG of a lab-only plot."""
-        return self.png_url if PAGE_PNG in self.files else self.svg_url
+    def png_url(self) -> str:
+        return self.file_url(EXPORT_PNG)
 
     @property
     def png_name(self) -> str:
-        return self.files[PAGE_PNG]["name"]
+        return self.files[EXPORT_PNG]["name"]
 
     @property
     def svg_url(self) -> str:
@@ -106,11 +104,8 @@ class RenderedPlot(models.Model):
         return sorted(drawn, key=lambda layout: layout is WIDE)
 
     def srcset(self, layout: str) -> str:
-        """Each density's file with its pixel width, so the browser fetches no more than it shows."""
-        width = self.sizes[layout][0]
-        if f"{layout}-{DENSITIES[0]}x.png" not in self.files:  # the lab's SVG serves every density
-            return f"{self.file_url(f'{layout}.svg')} {width}w"
-        return ", ".join(f"{self.file_url(f'{layout}-{d}x.png')} {width * d}w" for d in DENSITIES)
+        """The layout's SVG with its width: one file, sharp at every screen density."""
+        return f"{self.file_url(f'{layout}.svg')} {self.sizes[layout][0]}w"
 
     @property
     def picture(self) -> list[Rendition]:

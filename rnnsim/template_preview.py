@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .core.experiments import ParameterError
-from .core.plots import EVERY_LAB_FILE
+from .core.plots import PAGE_FILES
 from .core.templates import Template, Variant, show_number
 from .figures import resolve
 from .variants import fill, problems_of
@@ -54,7 +54,7 @@ def template_preview(request: HttpRequest) -> HttpResponse:
     rng = random.Random("preview")  # noqa: S311 - the same five samples each time, until the template changes
     for _ in range(SAMPLES if not context["problems"] else 0):
         variant = template.draw(rng)
-        plot = lab_plot(request, resolve(template.experiment.name, variant.run_params), EVERY_LAB_FILE)
+        plot = lab_plot(request, resolve(template.experiment.name, variant.run_params), PAGE_FILES)
         context["samples"].append(
             Sample(
                 variant=variant,

@@ -20,7 +20,7 @@ from studysite.rendering import plain_text
 from studysite.throttling import client_address, first_over, in_words
 
 from .core.experiments import EXPERIMENTS, ParameterError, get_experiment
-from .core.plots import EVERY_LAB_FILE, LAB_FILES, PAGE_FILES
+from .core.plots import LAB_FILES, PAGE_FILES
 from .figures import PendingPlot, PlotSpec, get_or_render, load_data, ready_plots, resolve
 from .forms import ExperimentForm
 from .lab_store import evict, touch
@@ -85,12 +85,12 @@ def lab_files(request: HttpRequest) -> frozenset[str]:
     """What a lab redraw writes: the SVG of the layout the page shows (lab.js names it in a header as
     the reader drags), or, for a page loaded without JavaScript, both layouts' SVGs for its <picture>."""
     layout = request.headers.get(LAYOUT_HEADER, "")
-    return LAB_FILES.get(layout, EVERY_LAB_FILE)
+    return LAB_FILES.get(layout, PAGE_FILES)
 
 
 def lab_plot(request: HttpRequest, spec: PlotSpec, files: frozenset[str]) -> RenderedPlot | Refusal:
     """The plot with these files from the store, or drawn now within this client's rate and the host's
-    render slots. A lab redraw asks for SVG alone (``lab_files``); a page's figure for its PNGs too."""
+    render slots. A lab redraw asks for one layout's SVG (``lab_files``); a page's figure for both."""
     plot = ready_plots([spec.key]).get(spec.key)
     if plot is not None and plot.has_files(files):
         touch(plot)
@@ -214,7 +214,7 @@ def lab_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         payload = data | {
             "title_text": plain_text(plot.title),
             "alt": plot.alt,
-            "png": plot.png_url if plot.has_page_images else None,
+            "png": plot.png_url if plot.has_png else None,
             "svg": plot.svg_url,
         }
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "allow_nan": False})

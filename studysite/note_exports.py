@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
-from django.core.files.storage import default_storage
 
-from rnnsim.figures import get_or_render, spec_from_json
+from rnnsim.figures import exported_png, spec_from_json
 from studysite.exchange import neutralise_cell
 from studysite.rendering import markdown_parser, plain_text, sanitise
 
@@ -104,12 +103,11 @@ def rows_apkg(title: str, identity: str, rows: list[NoteRow]) -> bytes:
             back = anki_html(card.back)
             spec = spec_from_json(card.plot)
             if spec is not None:
-                plot = get_or_render(spec)
+                plot, png = exported_png(spec)
                 name = f"studysite-{plot.key[:16]}.png"
                 path = Path(workdir) / name
                 if not path.exists():
-                    with default_storage.open(plot.png_name, "rb") as source:
-                        path.write_bytes(source.read())
+                    path.write_bytes(png)
                     media.append(str(path))
                 # The image carries no title (the site shows it as the caption), so the card says it.
                 back += anki_html(f"**{plot.title}**")

@@ -18,4 +18,4 @@ def test_cards_with_a_plot_show_it_on_the_back(client: Client) -> None:
     templates = Card.objects.exclude(template__isnull=True).count()  # each shows its sample variant's plot
     assert html.count('class="plot-figure"') == with_plot + templates
     for plot in RenderedPlot.objects.all():
-        assert plot.png_url in html
+        assert plot.svg_url in html

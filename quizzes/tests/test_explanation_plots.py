@@ -38,7 +38,7 @@ def test_feedback_panel_shows_the_explanation_plot_with_alt_text(client: Client)
     )  # exploding gradients: rho = 1.2
     html = answer(client, attempt, question, question.choices.get(is_correct=True))
     plot = RenderedPlot.objects.get(experiment="rho-power-law")
-    assert plot.png_url in html
+    assert plot.svg_url in html
     assert f'alt="{escape(plot.alt)}"' in html
     assert render_markdown_inline(plot.title) in html
     assert plot.lab_url.replace("&", "&amp;") in html
@@ -62,7 +62,7 @@ def test_review_shows_every_explanation_plot(client: Client) -> None:
     html = client.get(reverse("attempt-results", args=[attempt.public_id])).content.decode()
     assert html.count('class="plot-figure"') >= 22
     for plot in RenderedPlot.objects.all():
-        assert plot.png_url in html
+        assert plot.svg_url in html
 
 
 def test_results_page_query_count_does_not_grow_with_plots(

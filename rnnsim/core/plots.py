@@ -108,7 +108,7 @@ NARROW = Layout(
            "xtick.labelsize": 10, "ytick.labelsize": 10},
 )  # fmt: skip
 LAYOUTS = (WIDE, NARROW)
-DENSITIES = (1, 2)  # PNGs for 1x and 2x screens, in increasing order; srcset lets the browser pick
+PNG_SCALE = 2  # an exported PNG's pixels per CSS pixel: sharp on a 2x screen
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class Plot:
 
 @dataclass(frozen=True)
 class RenderedPlot:
-    """Every rendition of one run: ``images`` by file name ("wide-2x.png", "narrow-1x.png", "wide.svg")."""
+    """Every rendition of one run: ``images`` by file name ("wide.svg", "narrow.svg", "wide-2x.png")."""
 
     images: dict[str, bytes]
     sizes: dict[str, tuple[int, int]]  # CSS px of each layout's figure
@@ -1003,34 +1003,20 @@ def make_plot(name: str, params: dict[str, float | int]) -> Plot:
         return plot
 
 
-def densities(figure: Figure, layout: str) -> dict[str, bytes]:
-    """The figure as PNG for each density: drawn once at the highest, the others resampled from it.
+def png_bytes(figure: Figure) -> bytes:
+    """The figure as a PNG at PNG_SCALE times its CSS size, for exports that embed a raster image.
 
-    Drawing is most of a render's cost; a Lanczos resample of the sharpest drawing costs a few ms. The
-    drawing is taken as raw pixels, not as a PNG to decode again, and saved without its alpha channel:
-    a figure's background is opaque, so the files are the same pictures, smaller and sooner written.
+    The drawing is taken as raw pixels and saved without its alpha channel: a figure's background is
+    opaque, so the file is the same picture, smaller and sooner written.
     """
-    sharpest = max(DENSITIES)
     raw = io.BytesIO()
-    figure.savefig(raw, format="rgba", dpi=100 * sharpest)
-    size = tuple(int(inches * 100 * sharpest) for inches in figure.get_size_inches())  # as Agg sizes it
+    figure.savefig(raw, format="rgba", dpi=100 * PNG_SCALE)
+    size = tuple(int(inches * 100 * PNG_SCALE) for inches in figure.get_size_inches())  # as Agg sizes it
     drawn = Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1)
     if drawn.getextrema()[3][0] < 255:
-        raise ValueError("a plot's background must be opaque for its PNGs to drop the alpha channel")
-    drawn = drawn.convert("RGB")
-    images = {f"{layout}-{sharpest}x.png": png_bytes(drawn)}
-    for density in DENSITIES[:-1]:
-        scale = density / sharpest
-        resized = drawn.resize(
-            (round(drawn.width * scale), round(drawn.height * scale)), Image.Resampling.LANCZOS
-        )
-        images[f"{layout}-{density}x.png"] = png_bytes(resized)
-    return images
-
-
-def png_bytes(image: Image.Image) -> bytes:
+        raise ValueError("a plot's background must be opaque for its PNG to drop the alpha channel")
     png = io.BytesIO()
-    image.save(png, format="png")
+    drawn.convert("RGB").save(png, format="png")
     return png.getvalue()
 
 
@@ -1058,20 +1044,21 @@ def svg_bytes(figure: Figure) -> bytes:
     return svg.getvalue()
 
 
-def png_files(layout: Layout) -> frozenset[str]:
-    return frozenset(f"{layout.name}-{density}x.png" for density in DENSITIES)
+def png_file(layout: Layout) -> str:
+    return f"{layout.name}-{PNG_SCALE}x.png"
 
 
 def svg_file(layout: Layout) -> str:
     return f"{layout.name}.svg"
 
 
-# What a page needs: PNGs at each density of each layout (exports and thumbnails use them too) and the
-# wide SVG to open. The lab, redrawn as a reader drags a slider, asks for one layout's SVG alone: a
-# vector file scales to any screen, and writing a format is most of a redraw's cost.
-PAGE_FILES = frozenset().union(*(png_files(layout) for layout in LAYOUTS)) | {svg_file(WIDE)}
+# What a page shows: each layout as SVG, the one format that is sharp on every screen and (its text
+# drawn as outlines) the smallest file. The lab, redrawn as a reader drags a slider, asks for the layout
+# the screen shows. Exports embed a raster image, which Anki and Moodle show everywhere: the wide PNG.
 LAB_FILES = {layout.name: frozenset({svg_file(layout)}) for layout in LAYOUTS}
-EVERY_LAB_FILE = frozenset().union(*LAB_FILES.values())
+PAGE_FILES = frozenset().union(*LAB_FILES.values())
+EXPORT_PNG = png_file(WIDE)
+EXPORT_FILES = PAGE_FILES | {EXPORT_PNG}
 
 
 @contextmanager
@@ -1102,7 +1089,7 @@ def render(name: str, params: dict[str, float | int], files: frozenset[str] = PA
 def draw_files(name: str, params: dict[str, float | int], files: frozenset[str]) -> RenderedPlot:
     """The texts and numbers come from the wide plot when it is drawn; every layout draws the same run,
     so they hold for all."""
-    layouts = tuple(layout for layout in LAYOUTS if files & (png_files(layout) | {svg_file(layout)}))
+    layouts = tuple(layout for layout in LAYOUTS if files & {png_file(layout), svg_file(layout)})
     plots = make_plots(name, params, layouts)
     images, sizes, frames = {}, {}, {}
     for layout in layouts:
@@ -1111,8 +1098,8 @@ def draw_files(name: str, params: dict[str, float | int], files: frozenset[str])
             # SVG first: saved after a 2x PNG, a measured (constrained) layout collapses.
             if svg_file(layout) in files:
                 images[svg_file(layout)] = svg_bytes(figure)
-            if files & png_files(layout):
-                images |= densities(figure, layout.name)
+            if png_file(layout) in files:
+                images[png_file(layout)] = png_bytes(figure)
         width, height = figure.get_size_inches() * 100
         sizes[layout.name] = (round(width), round(height))
         frames[layout.name] = panel_frames(figure)

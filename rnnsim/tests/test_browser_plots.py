@@ -25,7 +25,8 @@ def test_answering_shows_a_loaded_plot_with_alt_text(page: Page, live_server) ->
     expect(image).to_be_visible()
     expect(image).to_have_attribute("alt", re.compile(r".{20,}"))
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    assert image.evaluate("img => img.naturalWidth") == 720  # a 1x screen gets the 1x file, by srcset
+    assert image.evaluate("img => img.currentSrc").endswith(".svg")  # one file, sharp at any density
+    assert image.evaluate("img => img.naturalWidth") == 720
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,8 +15,8 @@ from django.test import Client, override_settings
 from flashcards.models import Card
 from quizzes.models import Choice, Question
 from rnnsim import figures
-from rnnsim.core.plots import LAB_FILES, NARROW
-from rnnsim.lab_store import referenced_specs
+from rnnsim.core.plots import EXPORT_FILES, LAB_FILES, NARROW
+from rnnsim.lab_store import exported_keys, referenced_specs
 from rnnsim.models import RenderedPlot
 from rnnsim.variants import pool_plot_specs
 
@@ -52,9 +52,9 @@ def test_invalid_specs_are_validation_errors(value, message) -> None:
 
 @pytest.mark.django_db
 def test_render_once_store_and_serve_with_long_cache(client: Client) -> None:
-    plot = figures.get_or_render(spec())
+    plot = figures.get_or_render(spec(), EXPORT_FILES)
     assert plot.status == RenderedPlot.Status.READY
-    assert set(plot.files) == {"wide-1x.png", "wide-2x.png", "narrow-1x.png", "narrow-2x.png", "wide.svg"}
+    assert set(plot.files) == {"wide.svg", "narrow.svg", "wide-2x.png"}
     for rendition, stored in plot.files.items():
         url = plot.file_url(rendition)
         assert stored["digest"] in url
@@ -69,26 +69,28 @@ def test_render_once_store_and_serve_with_long_cache(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_a_figure_offers_the_phone_rendition_and_each_density_through_picture_and_srcset() -> None:
-    """Phones got the 720 px figure scaled to 300 px (5 px type), and every screen got the 2x file."""
+def test_a_figure_offers_the_phone_rendition_through_picture_each_as_one_svg() -> None:
+    """Phones got the 720 px figure scaled to 300 px (5 px type); an SVG is sharp at every density."""
     plot = figures.get_or_render(spec())
+    assert set(plot.files) == {"wide.svg", "narrow.svg"}  # a page needs no PNG
     html = render_to_string("rnnsim/_figure.html", {"plot": plot})
     narrow_width, narrow_height = plot.sizes["narrow"]
     source = re.search(r"<source ([^>]*)>", html)[1]
     assert f'media="{NARROW.media}"' in source
-    assert f'srcset="{plot.file_url("narrow-1x.png")} {narrow_width}w, ' in source
-    assert f'{plot.file_url("narrow-2x.png")} {narrow_width * 2}w"' in source
+    assert f'srcset="{plot.file_url("narrow.svg")} {narrow_width}w"' in source
     assert f'width="{narrow_width}" height="{narrow_height}"' in source
     image = re.search(r"<img ([^>]*)>", html)[1]
-    assert f'srcset="{plot.file_url("wide-1x.png")} 720w, {plot.file_url("wide-2x.png")} 1440w"' in image
+    assert f'src="{plot.file_url("wide.svg")}"' in image
+    assert f'srcset="{plot.file_url("wide.svg")} 720w"' in image
     assert 'width="720" height="430"' in image
+    assert ".png" not in html
     assert 'loading="lazy"' in image
     assert html.index("<source") < html.index("<img")  # the browser takes the first source that matches
 
 
 @pytest.mark.django_db
 def test_wrong_digest_or_unknown_key_is_404(client: Client) -> None:
-    plot = figures.get_or_render(spec())
+    plot = figures.get_or_render(spec(), EXPORT_FILES)
     digest = plot.files["wide-2x.png"]["digest"]
     assert client.get(plot.png_url.replace(digest, "0" * 16)).status_code == 404
     assert client.get(plot.png_url.replace(".png", ".svg")).status_code == 404  # a PNG's digest names no SVG
@@ -104,9 +106,10 @@ def test_any_storage_backend_works(client: Client) -> None:
     with override_settings(STORAGES=storages):
         from django.core.files.storage import default_storage
 
-        plot = figures.get_or_render(figures.resolve("pascanu-bound", {"T": 15}))
+        plot = figures.get_or_render(figures.resolve("pascanu-bound", {"T": 15}), EXPORT_FILES)
         assert type(default_storage._wrapped).__name__ == "InMemoryStorage"
         assert client.get(plot.png_url).status_code == 200
+        assert client.get(plot.svg_url).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
@@ -178,6 +181,11 @@ def test_render_plots_renders_everything_referenced_once(capsys, settings) -> No
         for spec in pool_plot_specs(question.template):
             key = figures.spec_from_json(spec).key
             assert RenderedPlot.objects.filter(key=key, status=RenderedPlot.Status.READY).exists()
+    exported = exported_keys()
+    assert 0 < len(exported) < rows
+    for plot in RenderedPlot.objects.all():  # pages get SVGs; the PNG only where an export embeds it
+        assert plot.has_page_images
+        assert plot.has_png == (plot.key in exported), plot
     assert f"{rows} rendered now" in first
     call_command("render_plots", workers=2)
     second = capsys.readouterr().out

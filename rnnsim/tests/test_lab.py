@@ -53,14 +53,17 @@ def test_page_shows_controls_claim_and_plot(client: Client) -> None:
     assert f'alt="{escape(plot.alt)}"' in html
 
 
-def test_a_page_that_needs_a_lab_plot_draws_its_pngs_once_and_keeps_one_file_each(client: Client) -> None:
-    client.get(lab("rho-power-law"))
+def test_a_page_that_needs_a_lab_plot_draws_its_other_layout_once_and_keeps_one_file_each(
+    client: Client,
+) -> None:
+    client.get(lab("rho-power-law"), headers={"HX-Request": "true", "X-Lab-Layout": "narrow"})
     lab_plot = RenderedPlot.objects.get()
+    assert set(lab_plot.files) == {"narrow.svg"}  # a redraw writes the layout the screen shows
     figure = client.get(reverse("lab-figure", args=["rho-power-law"])).content.decode()
     plot = RenderedPlot.objects.get()
     assert plot.pk == lab_plot.pk
-    assert plot.png_url in figure
-    assert set(plot.files) == PAGE_FILES | {"narrow.svg"}  # the page's files, and the lab's kept
+    assert plot.svg_url in figure
+    assert set(plot.files) == PAGE_FILES  # the page's layouts, the lab's among them
     folder = "plots/rho-power-law"
     mine = plot.key[:32]  # other tests' plots may share the folder
     stored = {f"{folder}/{name}" for name in default_storage.listdir(folder)[1] if name.startswith(mine)}

@@ -111,7 +111,7 @@ def test_the_store_evicts_least_recently_used_lab_plots_and_never_content_plots(
     kept = set(RenderedPlot.objects.values_list("key", flat=True))
     assert content_keys <= kept
     assert lab_plots[0].key not in kept
-    assert not default_storage.exists(lab_plots[0].png_name)
+    assert not any(default_storage.exists(name) for name in lab_plots[0].stored_names())
     assert {lab_plots[1].key, lab_plots[2].key} <= kept
     assert evict(limit=0) == 2
     assert set(RenderedPlot.objects.values_list("key", flat=True)) == content_keys

@@ -86,16 +86,16 @@ def test_texts_name_panels_in_words_true_of_both_layouts(narrow_plot) -> None:
         assert not re.search(r"\b(left|right)\b(?! of)", text, re.IGNORECASE), (name, text)
 
 
-def test_a_stacked_svg_drawn_with_the_pngs_keeps_its_measured_layout() -> None:
-    """A page's drawing of a plot the lab drew too writes both formats of the stacked layout."""
+def test_a_drawing_of_every_file_keeps_the_stacked_layout_measured() -> None:
+    """An export's drawing writes both layouts' SVGs and the wide PNG in one go."""
     import warnings
 
-    from rnnsim.core.plots import PAGE_FILES, render
+    from rnnsim.core.plots import EXPORT_FILES, render
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns when a constrained layout collapses
-        rendered = render("rho-power-law", {"rho": 1.1, "T": 20}, PAGE_FILES | {"narrow.svg"})
-    assert set(rendered.images) == PAGE_FILES | {"narrow.svg"}
+        rendered = render("rho-power-law", {"rho": 1.1, "T": 20}, EXPORT_FILES)
+    assert set(rendered.images) == EXPORT_FILES
 
 
 def test_its_log_axes_carry_no_unlabelled_minor_ticks(narrow_plot) -> None:

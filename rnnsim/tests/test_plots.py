@@ -19,14 +19,14 @@ from PIL import Image
 from rnnsim.core import glyph_cache, text_layout_cache
 from rnnsim.core.experiments import EXPERIMENTS
 from rnnsim.core.plots import (
-    EVERY_LAB_FILE,
+    EXPORT_FILES,
     LAB_FILES,
     PAGE_FILES,
     PLOTTERS,
     STYLE,
     WIDE,
-    densities,
     make_plot,
+    png_bytes,
     power_of_ten,
     render,
     sci,
@@ -56,15 +56,14 @@ def test_plot_is_labelled_captioned_and_carries_its_numbers(name, draw_each_plot
     assert any(ch.isdigit() for ch in plot.caption), "the caption quotes the result's numbers"
     assert len(plot.rows) > 3
     assert all(isinstance(series, str) for series, _, _ in plot.rows)
-    rendered = draw_each_plot_once(name, params)
-    assert b"<svg" in rendered.images["wide.svg"][:400]
+    rendered = draw_each_plot_once(name, params, EXPORT_FILES)
     assert rendered.sizes["wide"] == (720, 430)
-    for layout, (width, height) in rendered.sizes.items():
-        for density in (1, 2):
-            png = rendered.images[f"{layout}-{density}x.png"]
-            assert png.startswith(b"\x89PNG")
-            size = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-            assert size == (width * density, height * density), (layout, density)
+    for layout, (width, _) in rendered.sizes.items():
+        svg = rendered.images[f"{layout}.svg"]
+        assert f'<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="{width * 0.72:g}pt"'.encode() in svg
+    png = rendered.images["wide-2x.png"]  # what exports embed: the wide layout, sharp on a 2x screen
+    assert png.startswith(b"\x89PNG")
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1440, 860)
 
 
 def test_exponential_plots_use_a_log_scale() -> None:
@@ -217,7 +216,7 @@ def test_a_redraw_reuses_the_text_layouts_measured_for_the_last_file(monkeypatch
 # A colour bar, arrows and boxed notes, legends moved above stacked panels, math, rotated labels.
 @pytest.mark.parametrize("name", ["cliff", "clipping", "unrolling", "rho-power-law", "lstm-forget-gate"])
 def test_shared_text_layouts_draw_the_bytes_matplotlib_draws_alone(name, monkeypatch) -> None:
-    files = PAGE_FILES | EVERY_LAB_FILE
+    files = EXPORT_FILES  # both layouts' SVGs and the wide PNG
     shared = render(name, EXPERIMENTS[name].defaults, files)
     monkeypatch.setattr(Text, "_get_layout", text_layout_cache._layout_uncached)
     assert render(name, EXPERIMENTS[name].defaults, files).images == shared.images
@@ -243,30 +242,28 @@ def test_a_redraw_traces_no_glyph_again(monkeypatch) -> None:
 @pytest.mark.parametrize("name", ["cliff", "clipping", "unrolling", "truncated-bptt"])
 def test_shared_glyphs_draw_the_bytes_matplotlib_draws_alone(name, monkeypatch) -> None:
     params = quick_params(name)
-    shared = render(name, params, EVERY_LAB_FILE)
+    shared = render(name, params, PAGE_FILES)
     monkeypatch.setattr(TextToPath, "get_glyphs_with_font", glyph_cache._glyphs_uncached)
-    alone = render(name, params, EVERY_LAB_FILE)
+    alone = render(name, params, PAGE_FILES)
     assert alone.images == shared.images
     assert all(svg.count(b"<use ") > 10 for svg in alone.images.values())  # its text is drawn as glyphs
 
 
-def test_page_pngs_are_the_pixels_matplotlib_draws_without_an_alpha_channel() -> None:
+def test_exported_pngs_are_the_pixels_matplotlib_draws_without_an_alpha_channel() -> None:
     params = EXPERIMENTS["lstm-forget-gate"].defaults
     with matplotlib.rc_context(STYLE | WIDE.fonts):
         own = io.BytesIO()
         make_plot("lstm-forget-gate", params).figure.savefig(own, format="png", dpi=200)
-        pngs = densities(make_plot("lstm-forget-gate", params).figure, "wide")
-    sharpest = Image.open(io.BytesIO(pngs["wide-2x.png"]))
-    assert sharpest.mode == "RGB"
-    assert np.array_equal(np.asarray(sharpest), np.asarray(Image.open(own).convert("RGB")))
-    assert Image.open(io.BytesIO(pngs["wide-1x.png"])).size == (sharpest.width // 2, sharpest.height // 2)
+        png = Image.open(io.BytesIO(png_bytes(make_plot("lstm-forget-gate", params).figure)))
+    assert png.mode == "RGB"
+    assert np.array_equal(np.asarray(png), np.asarray(Image.open(own).convert("RGB")))
 
 
 def test_a_plot_with_a_see_through_background_is_refused_rather_than_flattened() -> None:
     figure = make_plot("rho-power-law", EXPERIMENTS["rho-power-law"].defaults).figure
     figure.patch.set_alpha(0.0)
     with pytest.raises(ValueError, match="opaque"):
-        densities(figure, "wide")
+        png_bytes(figure)
 
 
 def test_log_axes_over_many_decades_mark_the_decades_alone() -> None:

@@ -12,24 +12,27 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rnnsim.core import plots
 from rnnsim.figures import claim, reclaim, render_claimed
-from rnnsim.lab_store import referenced_specs
+from rnnsim.lab_store import exported_keys, referenced_specs
 from rnnsim.models import RenderedPlot
 
 
-def claim_for_pages(spec, drawn_for_lab: RenderedPlot | None) -> RenderedPlot | None:
-    """The row to draw this plot's page images on: a new claim, or the lab's SVG-only plot reclaimed."""
-    if drawn_for_lab is not None:
-        return drawn_for_lab if reclaim(drawn_for_lab) else None
+def claim_for_content(spec, drawn_already: RenderedPlot | None) -> RenderedPlot | None:
+    """The row to draw this plot's files on: a new claim, or a row drawn with fewer files reclaimed."""
+    if drawn_already is not None:
+        return drawn_already if reclaim(drawn_already) else None
     return claim(spec)
 
 
-def files_for(row: RenderedPlot) -> frozenset[str]:
-    """A page's files, and any the lab drew on this row already, which a new drawing must not lose."""
-    return plots.PAGE_FILES | row.files.keys()
+def files_for(row: RenderedPlot, needed: frozenset[str]) -> frozenset[str]:
+    """The files content needs, and any drawn on this row already, which a new drawing must not lose."""
+    return needed | row.files.keys()
 
 
 class Command(BaseCommand):
-    help = "Render every plot referenced by quizzes and flashcards that is not cached yet (idempotent)."
+    help = (
+        "Render every plot referenced by quizzes and flashcards that is not cached yet (idempotent): "
+        "SVGs for pages, and the PNG exports embed."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -38,13 +41,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, workers: int, verbosity: int = 1, **options) -> None:
         start = time.perf_counter()
-        specs = referenced_specs()
+        specs, exported = referenced_specs(), exported_keys()
+        needed = {key: plots.EXPORT_FILES if key in exported else plots.PAGE_FILES for key in specs}
         drawn = RenderedPlot.objects.filter(key__in=specs, status=RenderedPlot.Status.READY)
-        ready = {plot.key for plot in drawn if plot.has_page_images}
-        lab_only = {plot.key: plot for plot in drawn if not plot.has_page_images}
+        ready = {plot.key for plot in drawn if plot.has_files(needed[plot.key])}
+        partly = {plot.key: plot for plot in drawn if plot.key not in ready}
         todo = {key: spec for key, spec in specs.items() if key not in ready}
         claimed = {
-            key: row for key, spec in todo.items() if (row := claim_for_pages(spec, lab_only.get(key)))
+            key: row for key, spec in todo.items() if (row := claim_for_content(spec, partly.get(key)))
         }
         done = len(specs) - len(todo)
         self.progress(done, len(specs), "already rendered", verbosity)
@@ -56,7 +60,9 @@ class Command(BaseCommand):
                 max_workers=max(1, min(workers, len(claimed))), mp_context=context
             ) as pool:
                 futures = {
-                    pool.submit(plots.render, todo[key].experiment, todo[key].params, files_for(row)): key
+                    pool.submit(
+                        plots.render, todo[key].experiment, todo[key].params, files_for(row, needed[key])
+                    ): key
                     for key, row in claimed.items()
                 }
                 failures = []
