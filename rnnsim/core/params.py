@@ -16,19 +16,21 @@ class ParamArrays:
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in field_names(type(self))}
 
-    def norm(self) -> float:
-        """Global L2 norm over every array, as gradient clipping measures it."""
-        return float(np.sqrt(sum(np.vdot(v, v) for v in self.arrays().values())))
-
     def map(self, fn: Callable[[np.ndarray], np.ndarray]) -> Self:
         return type(self)(**{name: fn(value) for name, value in self.arrays().items()})
-
-    def combine(self, other: Self, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Self:
-        return type(self)(**{name: fn(value, getattr(other, name)) for name, value in self.arrays().items()})
 
     def flat(self) -> np.ndarray:
         """Every array concatenated into one vector, in field order."""
         return np.concatenate([v.ravel() for v in self.arrays().values()])
+
+    def views(self, vector: np.ndarray) -> Self:
+        """Arrays shaped like these that are views into ``vector``, laid out as ``flat()`` lays them:
+        a training loop updates every parameter with one vector operation, in place."""
+        arrays, start = {}, 0
+        for name, value in self.arrays().items():
+            arrays[name] = vector[start : start + value.size].reshape(value.shape)
+            start += value.size
+        return type(self)(**arrays)
 
 
 @functools.cache

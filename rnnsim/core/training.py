@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import rnn
-from .clipping import ClipKind, clip
+from .clipping import ClipKind, clip, global_norm
 from .losses import LossKind, squared_error
 
 Batch = tuple[np.ndarray, np.ndarray]
@@ -44,35 +43,40 @@ class TrainingRecord:
         return self.diverged_at is not None
 
 
-def train_sgd(
-    params: rnn.RNNParams,
-    sample: Callable[[np.random.Generator], Batch],
-    config: TrainingConfig,
-    rng: np.random.Generator,
-) -> TrainingRecord:
-    """Run ``config.steps`` SGD steps; stop and report, never raise, once the run diverges."""
+def train_sgd(params: rnn.RNNParams, batches: Batch, config: TrainingConfig) -> TrainingRecord:
+    """Run ``config.steps`` SGD steps, one per batch; stop and report, never raise, once the run diverges.
+
+    ``batches`` are every step's inputs and targets, stacked: (steps, T, B, n_x) and (steps, T, B, n_y).
+    The parameters live in two flat vectors, the current and the next, each seen as RNNParams through
+    views: a step's clipping, decay and update are a few operations on one vector, not one per
+    parameter, and a step that would leave finite numbers never overwrites the last finite parameters.
+    """
     loss = np.full(config.steps, np.nan)
     grad_norm = np.full(config.steps, np.nan)
     update_norm = np.full(config.steps, np.nan)
     diverged_at = None
+    start = params.flat()
+    vectors = (start, np.empty_like(start))
+    weights = tuple(params.views(vector) for vector in vectors)
+    now = 0
+    inputs, targets = batches
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for step in range(config.steps):
-            x, targets = sample(rng)
-            trace = rnn.forward(params, x, cell=config.cell)
-            loss[step], dy = squared_error(trace.y, targets, kind=config.loss)
-            grads = rnn.backward(params, trace, dy).params
-            grad_norm[step] = grads.norm()
+            trace = rnn.forward(weights[now], inputs[step], cell=config.cell)
+            loss[step], dy = squared_error(trace.y, targets[step], kind=config.loss)
+            grad = rnn.backward(weights[now], trace, dy).params.flat()
+            grad_norm[step] = global_norm(grad)
             if not (loss[step] <= DIVERGED_LOSS and np.isfinite(grad_norm[step])):  # NaN fails the test
                 diverged_at = step
                 break
-            direction = clip(grads, config.clipping, config.threshold)
+            direction = clip(grad, config.clipping, config.threshold)
             if config.weight_decay:
-                direction = direction.combine(params, lambda g, w: g + config.weight_decay * w)  # ∇L + λθ
-            update = direction.map(lambda g: -config.learning_rate * g)
-            update_norm[step] = update.norm()
-            stepped = params.combine(update, np.add)  # θ ← θ − η·clip(∇L)
-            if not np.isfinite(stepped.norm()):
+                direction = direction + config.weight_decay * vectors[now]  # ∇L + λθ
+            update = np.multiply(direction, -config.learning_rate)
+            update_norm[step] = global_norm(update)
+            np.add(vectors[now], update, out=vectors[1 - now])  # θ ← θ − η·clip(∇L)
+            if not np.isfinite(global_norm(vectors[1 - now])):
                 diverged_at = step
                 break
-            params = stepped
-    return TrainingRecord(loss, grad_norm, update_norm, diverged_at, params)
+            now = 1 - now
+    return TrainingRecord(loss, grad_norm, update_norm, diverged_at, weights[now])

@@ -127,9 +127,9 @@ def test_clipping_legends_cover_no_curve_and_the_title_names_both_moments(draw_e
             points = ax.transData.transform(np.column_stack(line.get_data()))
             inside = [legend.contains(x, y) for x, y in points if np.isfinite(x) and np.isfinite(y)]
             assert not any(inside), line.get_label()
-    assert re.search(r"leaves the plotted scale at step 3 and diverges at step \d+", plot.title)
+    assert re.search(r"leaves the plotted scale at step 4 and diverges at step \d+", plot.title)
     notes = " ".join(text.get_text() for ax in plot.figure.axes for text in ax.texts)
-    assert "off the scale from step 3" in notes
+    assert "off the scale from step 4" in notes
 
 
 @pytest.mark.parametrize("name", sorted(PLOTTERS))

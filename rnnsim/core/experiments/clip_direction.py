@@ -25,13 +25,12 @@ class DirectionResult:
 
 def clipping_direction(*, rho: float, T: int, seed: int) -> DirectionResult:
     """Clip one exploding BPTT gradient both ways at thresholds from a thousandth of its scale up to it."""
-    grads = first_gradient(rho=rho, T=T, seed=seed)
-    flat = grads.flat()
+    flat = first_gradient(rho=rho, T=T, seed=seed).flat()
     largest, norm = float(np.max(np.abs(flat))), float(np.linalg.norm(flat))
     norm_cosine, value_cosine, share = [], [], []
     for fraction in FRACTIONS:
-        norm_cosine.append(cosine(flat, clip_by_global_norm(grads, fraction * norm).flat()))
-        value_cosine.append(cosine(flat, clip_by_value(grads, fraction * largest).flat()))
+        norm_cosine.append(cosine(flat, clip_by_global_norm(flat, fraction * norm)))
+        value_cosine.append(cosine(flat, clip_by_value(flat, fraction * largest)))
         share.append(float(np.mean(np.abs(flat) > fraction * largest)))
     return DirectionResult(
         FRACTIONS, np.array(norm_cosine), np.array(value_cosine), np.array(share), norm, rho

@@ -97,10 +97,13 @@ def run(*, max_T: int, max_n: int, repeats: int, seed: int) -> CostResult:
     sizes = np.unique(np.geomspace(max(max_n // 16, 4), max_n, 5).astype(int))
     by_length = [make_case(int(T), fixed_n, rng) for T in lengths]
     by_size = [make_case(fixed_T, int(n), rng) for n in sizes]
+    # Memory first: its traced pass also warms each length's case, so a single timed pass (the lab's
+    # default) is not the first touch of its arrays.
+    peak_bytes_by_length = np.array([peak_bytes(case) for case in by_length])  # grows with T alone
     return CostResult(
         lengths=lengths,
         seconds_by_length=np.array([median_seconds(case, repeats) for case in by_length]),
-        peak_bytes_by_length=np.array([peak_bytes(case) for case in by_length]),  # memory grows with T alone
+        peak_bytes_by_length=peak_bytes_by_length,
         sizes=sizes,
         seconds_by_size=np.array([median_seconds(case, repeats) for case in by_size]),
         multiply_adds_by_length=np.array(
@@ -125,8 +128,8 @@ EXPERIMENT = Experiment(
     params=(
         # The lab opens on a quick sweep (a timing experiment redraws by timing again); the seed's plot
         # asks for the full one.
-        Param("max_T", 200, 50, 400, "Longest sequence measured.", integer=True),
-        Param("max_n", 256, 64, 320, "Largest hidden size measured.", integer=True),
+        Param("max_T", 100, 50, 400, "Longest sequence measured.", integer=True),
+        Param("max_n", 200, 64, 320, "Largest hidden size measured.", integer=True),
         Param("repeats", 1, 1, 3, "Timed repeats per point (the median is kept).", integer=True),
         seed_param(12),
     ),

@@ -11,7 +11,7 @@ from .. import cliff, rnn
 from ..clipping import clip_by_global_norm, clip_by_value
 from ..initialisation import rnn_params, scaled_orthogonal
 from ..losses import squared_error
-from ..tasks import adding_problem
+from ..tasks import adding_problem, adding_problems
 from ..training import TrainingConfig, TrainingRecord, train_sgd
 from .spec import Distractor, Experiment, Param, Quantity, hidden_param, length_param, seed_param
 
@@ -49,12 +49,8 @@ def first_gradient(*, rho: float, T: int, seed: int) -> rnn.RNNParams:
 
 def train_from_exploding_start(*, rho: float, T: int, seed: int, config: TrainingConfig) -> TrainingRecord:
     """SGD on the adding problem; every run with the same seed sees the same start and the same batches."""
-    return train_sgd(
-        exploding_start(rho, seed),
-        lambda rng: adding_problem(T, BATCH, rng),
-        config,
-        np.random.default_rng(seed + 1),
-    )
+    batches = adding_problems(T, BATCH, config.steps, np.random.default_rng(seed + 1))
+    return train_sgd(exploding_start(rho, seed), batches, config)
 
 
 def clipping(
@@ -73,17 +69,15 @@ def clipping(
         for kind in ("none", "norm")
     ]
     # Direction: compare one large gradient with its two clipped versions.
-    grads = first_gradient(rho=rho, T=T, seed=seed)
+    flat = first_gradient(rho=rho, T=T, seed=seed).flat()
     small = threshold / 10
     return ClippingResult(
         unclipped=records[0],
         clipped=records[1],
         learning_rate=learning_rate,
         threshold=threshold,
-        norm_clip_cosine=cosine(grads.flat(), clip_by_global_norm(grads, small).flat()),
-        value_clip_cosine=cosine(
-            grads.flat(), clip_by_value(grads, small / np.sqrt(grads.flat().size)).flat()
-        ),
+        norm_clip_cosine=cosine(flat, clip_by_global_norm(flat, small)),
+        value_clip_cosine=cosine(flat, clip_by_value(flat, small / np.sqrt(flat.size))),
     )
 
 
