@@ -1038,10 +1038,20 @@ def panel_frames(figure: Figure) -> list[dict]:
     ]
 
 
+SVG_SIZE = re.compile(rb'<svg ([^>]*?)width="[0-9.]+pt" height="[0-9.]+pt"')
+
+
 def svg_bytes(figure: Figure) -> bytes:
+    """The figure as SVG, sized in CSS pixels as the page lays it out.
+
+    matplotlib sizes an SVG in points (72 an inch); our figures are designed at 100 CSS px an inch,
+    so a 720 px figure came out 691 px wide wherever a browser showed the file at its own size. The
+    viewBox is unchanged: the picture scales to the new size exactly as it did to the page's.
+    """
     svg = io.BytesIO()
     figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return svg.getvalue()
+    width, height = (round(inches * 100) for inches in figure.get_size_inches())
+    return SVG_SIZE.sub(rf'<svg \1width="{width}px" height="{height}px"'.encode(), svg.getvalue(), count=1)
 
 
 def png_file(layout: Layout) -> str:

@@ -58,9 +58,10 @@ def test_plot_is_labelled_captioned_and_carries_its_numbers(name, draw_each_plot
     assert all(isinstance(series, str) for series, _, _ in plot.rows)
     rendered = draw_each_plot_once(name, params, EXPORT_FILES)
     assert rendered.sizes["wide"] == (720, 430)
-    for layout, (width, _) in rendered.sizes.items():
+    for layout, (width, height) in rendered.sizes.items():
         svg = rendered.images[f"{layout}.svg"]
-        assert f'<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="{width * 0.72:g}pt"'.encode() in svg
+        size = f'width="{width}px" height="{height}px" viewBox="0 0 {width * 0.72:g} {height * 0.72:g}"'
+        assert size.encode() in svg  # CSS px, as the page lays it out; drawn in points inside
     png = rendered.images["wide-2x.png"]  # what exports embed: the wide layout, sharp on a 2x screen
     assert png.startswith(b"\x89PNG")
     assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1440, 860)
