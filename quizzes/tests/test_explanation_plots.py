@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from quizzes.models import Attempt, Question, Quiz
+from rnnsim.core.plots import make_plot
+from rnnsim.figures import spec_from_json
 from rnnsim.models import RenderedPlot
 from studysite.rendering import render_markdown_inline
 
@@ -74,3 +78,13 @@ def test_results_page_query_count_does_not_grow_with_plots(
     # 9, and three for what the wrong answers suggest: the misconceptions, their what-if plots, their cards
     with django_assert_max_num_queries(12):
         client.get(reverse("attempt-results", args=[attempt.public_id]))
+
+
+def test_an_explanation_quotes_the_step_its_own_plot_shows() -> None:
+    """The seed's clipping explanation names the step where the unclipped run leaves the plot. The engine
+    decides that step (it moved from 3 to 4 when the runs' batches changed), so the two are checked."""
+    question = Question.objects.get(explanation__contains="leaves the plotted scale at step")
+    quoted = re.search(r"leaves the plotted scale at step (\d+)", question.explanation)[1]
+    spec = spec_from_json(question.plot)
+    title = make_plot(spec.experiment, spec.params).title
+    assert re.search(r"leaves the plotted scale at step (\d+)", title)[1] == quoted
