@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.utils import timezone
 
+from .core.plots import EXPORT_FILES, PAGE_FILES
 from .fields import PlotSpecModelField, TemplateModelField, WhatIfModelField
 from .figures import PlotSpec, spec_from_json
 from .models import RenderedPlot
@@ -27,25 +28,22 @@ TOUCH_EVERY = timedelta(
 )  # a plot in use is marked at most this often: one write per hour, not per view
 
 
-def content_plots() -> Iterator[tuple[object, PlotSpec]]:
-    """Every plot spec content shows (a template's: its pool's), with the model field that shows it."""
+def content_plots() -> Iterator[tuple[PlotSpec, frozenset[str]]]:
+    """Every plot spec content shows (a template's: its pool's), with the files its use needs: both
+    layouts' SVGs for pages, and the PNG exports embed for a question's, a choice's or a card's own plot."""
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, PlotSpecModelField | TemplateModelField | WhatIfModelField):
+                files = EXPORT_FILES if isinstance(field, PlotSpecModelField) else PAGE_FILES
                 values = model._default_manager.exclude(**{f"{field.name}__isnull": True})
                 for value in values.values_list(field.name, flat=True):
                     for spec in filter(None, map(spec_from_json, plot_specs_of(field, value))):
-                        yield field, spec
+                        yield spec, files
 
 
 def referenced_specs() -> dict[str, PlotSpec]:
     """Every distinct plot spec content shows, by cache key, from any app."""
-    return {spec.key: spec for _, spec in content_plots()}
-
-
-def exported_keys() -> set[str]:
-    """The plots exports embed (a question's, a choice's or a card's own; not a pool's or a what-if's)."""
-    return {spec.key for field, spec in content_plots() if isinstance(field, PlotSpecModelField)}
+    return {spec.key: spec for spec, _ in content_plots()}
 
 
 def plot_specs_of(field: object, value: object) -> list:

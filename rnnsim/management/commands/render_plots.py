@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rnnsim.core import plots
 from rnnsim.figures import claim, reclaim, render_claimed
-from rnnsim.lab_store import exported_keys, referenced_specs
+from rnnsim.lab_store import content_plots
 from rnnsim.models import RenderedPlot
 
 
@@ -41,8 +41,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, workers: int, verbosity: int = 1, **options) -> None:
         start = time.perf_counter()
-        specs, exported = referenced_specs(), exported_keys()
-        needed = {key: plots.EXPORT_FILES if key in exported else plots.PAGE_FILES for key in specs}
+        specs, needed = {}, {}
+        for spec, files in content_plots():  # a plot both exported and pooled needs both uses' files
+            specs[spec.key] = spec
+            needed[spec.key] = needed.get(spec.key, frozenset()) | files
         drawn = RenderedPlot.objects.filter(key__in=specs, status=RenderedPlot.Status.READY)
         ready = {plot.key for plot in drawn if plot.has_files(needed[plot.key])}
         partly = {plot.key: plot for plot in drawn if plot.key not in ready}
