@@ -1,4 +1,5 @@
-"""The phone rendition of every plot: its smallest text stays legible, and nothing runs off the figure.
+"""Every plot's renditions: on a phone its smallest text stays legible; in either layout no text runs
+off the figure and no axis label runs into other text.
 
 A 390 px screen shows a plot at 290 to 358 CSS px (a results review is the narrowest place; the
 browser tests measure it). The phone rendition is 320 px wide, so its type is scaled by at least
@@ -15,7 +16,7 @@ import pytest
 from matplotlib.text import Text
 
 from rnnsim.core.experiments import EXPERIMENTS
-from rnnsim.core.plots import NARROW, STYLE, make_plot, make_plots
+from rnnsim.core.plots import LAYOUTS, NARROW, STYLE, make_plot, make_plots
 
 from .quick import quick_params
 
@@ -65,8 +66,20 @@ def test_its_smallest_text_is_legible_where_a_phone_shows_it_narrowest(narrow_pl
         assert css_px >= SMALLEST_TEXT_PX, f"{name}: {text.get_text()!r} is {css_px:.1f} px"
 
 
-def test_no_text_runs_off_the_figure(narrow_plot) -> None:
-    name, figure = narrow_plot
+@pytest.fixture(
+    scope="module", params=[(name, layout) for name in sorted(EXPERIMENTS) for layout in LAYOUTS], ids=str
+)
+def drawn_plot(request):
+    """Each experiment in each layout, at its defaults: what the lab first shows."""
+    name, layout = request.param
+    with matplotlib.rc_context(STYLE | layout.fonts):
+        figure = make_plots(name, quick_params(name), (layout,))[layout.name].figure
+        figure.canvas.draw()
+        yield f"{name} {layout.name}", figure
+
+
+def test_no_text_runs_off_the_figure(drawn_plot) -> None:
+    name, figure = drawn_plot
     renderer = figure.canvas.get_renderer()
     bounds = figure.bbox
     for text in drawn_texts(figure):
@@ -76,6 +89,21 @@ def test_no_text_runs_off_the_figure(narrow_plot) -> None:
         assert box.x1 <= bounds.x1 + 1, where
         assert bounds.y0 - 1 <= box.y0, where
         assert box.y1 <= bounds.y1 + 1, where
+
+
+def test_no_axis_label_runs_into_other_text(drawn_plot) -> None:
+    """A twin axis's label between two panels once ran through the next panel's label."""
+    name, figure = drawn_plot
+    renderer = figure.canvas.get_renderer()
+    texts = drawn_texts(figure)
+    labels = [text for ax in figure.axes for text in (ax.xaxis.label, ax.yaxis.label) if text in texts]
+    for label in labels:
+        box = label.get_window_extent(renderer).padded(-1)
+        for other in texts:
+            if other is not label:
+                assert not box.overlaps(other.get_window_extent(renderer)), (
+                    f"{name}: {label.get_text()!r} runs into {other.get_text()!r}"
+                )
 
 
 def test_texts_name_panels_in_words_true_of_both_layouts(narrow_plot) -> None:

@@ -170,6 +170,11 @@ def test_power_of_ten_ticks_are_plain_text_with_superscripts() -> None:
     assert power_of_ten(0) == power_of_ten(float("inf")) == ""
 
 
+def test_minor_ticks_between_a_hundredth_and_one_read_as_decimals() -> None:
+    shown = [power_of_ten(v) for v in (0.6, 0.04, 0.1, 0.01, 3e-3)]
+    assert shown == ["0.6", "0.04", "10⁻¹", "10⁻²", "3×10⁻³"]
+
+
 def test_log_axes_label_their_ticks_without_mathtext() -> None:
     plot = make_plot("rho-power-law", EXPERIMENTS["rho-power-law"].defaults)
     plot.figure.canvas.draw()
