@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnsim.core import cliff, rnn
+from rnnsim.core import cliff, lstm, rnn
 from rnnsim.core.experiments import get_experiment
 from rnnsim.core.experiments.gradient_check import lstm_errors, rnn_errors, rnn_losses_from_states
 from rnnsim.core.gradcheck import numerical_gradient, numerical_gradient_at_once, relative_error
@@ -30,6 +30,14 @@ def test_rnn_gradients_match_finite_differences(cell, kind, seed) -> None:
 def test_lstm_gradients_match_finite_differences(kind, seed) -> None:
     errors = lstm_errors(T=5, n=3, kind=kind, rng=np.random.default_rng(seed))
     assert {"W_x", "W_h", "b", "W_y", "b_y", "dL/dh_0", "dL/dc_0", "dL/dc_5"} <= set(errors)
+    assert max(errors.values()) <= TOLERANCE, max(errors, key=errors.get)
+
+
+@pytest.mark.parametrize("T", [lstm.CHUNK_STEPS, 2 * lstm.CHUNK_STEPS + 3])
+def test_lstm_gradients_cross_the_backward_pass_chunks(T) -> None:
+    """The backward pass goes back a chunk of steps at a time; a gradient carries across the cuts."""
+    errors = lstm_errors(T=T, n=3, kind="sum", rng=np.random.default_rng(T))
+    assert {"dL/dh_0", "dL/dc_0", f"dL/dc_{T}"} <= set(errors)
     assert max(errors.values()) <= TOLERANCE, max(errors, key=errors.get)
 
 
