@@ -98,14 +98,18 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 	touch $@
 
 # Every benchmark runs even when one misses (the leading -); the summary's table then says which did.
+# Each runs BENCH_RUNS times in a row: the table shows each target's median run, and whether the runs
+# agree within ±10% (benchmarks/agreement.py). `make bench BENCH_RUNS=1` is a quick look.
 BENCHMARKS = bptt_speed plots lab integrity variants
+BENCH_RUNS ?= 3
+RUN_BENCH = benchmarks/agreement.py --runs $(BENCH_RUNS)
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	rm -f benchmarks/.results.jsonl
-	-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bptt_speed.py
-	-$(PY) benchmarks/plots.py
-	-$(PY) benchmarks/lab.py
-	-$(PY) benchmarks/integrity.py
-	-$(PY) benchmarks/variants.py
+	-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python $(RUN_BENCH) bptt_speed.py
+	-$(PY) $(RUN_BENCH) plots.py
+	-$(PY) $(RUN_BENCH) lab.py
+	-$(PY) $(RUN_BENCH) integrity.py
+	-$(PY) $(RUN_BENCH) variants.py
 	$(PY) benchmarks/summary.py $(BENCHMARKS)
 
 # 50 learners against gunicorn, on SQLite and then on a throwaway PostgreSQL; wrk measures throughput.

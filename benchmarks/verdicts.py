@@ -41,7 +41,7 @@ def report(verdicts: list[Verdict]) -> int:
     return 0 if all(verdict.ok for verdict in verdicts) else 1
 
 
-def recorded() -> list[Verdict]:
-    if not RESULTS.exists():
+def recorded(results: Path = RESULTS) -> list[Verdict]:
+    if not results.exists():
         return []
-    return [Verdict(**json.loads(line)) for line in RESULTS.read_text(encoding="utf-8").splitlines() if line]
+    return [Verdict(**json.loads(line)) for line in results.read_text(encoding="utf-8").splitlines() if line]
