@@ -299,7 +299,14 @@ def bounded(values: np.ndarray) -> np.ndarray:
 RELATIVE_ANCHOR = {"left": 0.0, "center": 0.5, "right": 1.0, "bottom": 0.0, "top": 1.0}
 
 
-def arrow_note(ax: Axes, text: str, point, offset: tuple[float, float], color: str, **text_style) -> None:
+def arrow_note(
+    ax: Axes,
+    text: str,
+    point: tuple[float, float] | np.ndarray,
+    offset: tuple[float, float],
+    color: str,
+    **text_style,
+) -> None:
     """A note ``offset`` points from ``point``, with an arrow to it from the note's anchor.
 
     The note hangs below its anchor when the arrow points up and stands on it when it points down,
