@@ -42,6 +42,10 @@ class Deck(models.Model):
 
 
 class CardQuerySet(models.QuerySet["Card"]):
+    def with_notes_link(self) -> CardQuerySet:
+        """Cards with the notes section (and its study set) their back's "Notes:" link reads, in one query."""
+        return self.select_related("notes_section__study_set")
+
     def search(self, query: str) -> CardQuerySet:
         """Cards whose front, back or tags contain every word of the query."""
         cards = self

@@ -82,6 +82,7 @@ class DeckCounts:
     due_today: int  # every studied card due before the end of today, learning ones included
     new_today: int  # new cards still allowed today
     reviews_today: int  # reviews still allowed today
+    done_today: int  # reviews recorded today and not undone, from study or from quiz answers
 
     @property
     def new_left(self) -> int:
@@ -102,8 +103,8 @@ class DeckCounts:
 
 
 def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
-    """Every count in three queries (a learner's schedules, today's study reviews, the deck's cards):
-    the study page and the home page show them on every view."""
+    """Every count in three queries (a learner's schedules, today's reviews, the deck's cards): the
+    study page and the home page show them on every view."""
     now = utc(now)
     due_today = due_by_end_of_day(now)
     in_learning = Q(state__in=[State.LEARNING, State.RELEARNING])
@@ -115,11 +116,13 @@ def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
         due_count=Count("pk", filter=Q(state=State.REVIEW) & due_today),
         due_today_count=Count("pk", filter=due_today),
     )
+    studied = Q(source=Review.Source.STUDY)  # the daily limits count study reviews alone
     done_today = Review.objects.filter(
-        user=user, card__deck=deck, reviewed_at__gte=start_of_day(now), undone_at__isnull=True, source="study"
+        user=user, card__deck=deck, reviewed_at__gte=start_of_day(now), undone_at__isnull=True
     ).aggregate(
-        new_count=Count("pk", filter=Q(was_new=True)),
-        review_count=Count("pk", filter=Q(was_new=False, state_before=State.REVIEW)),
+        done_count=Count("pk"),
+        new_count=Count("pk", filter=studied & Q(was_new=True)),
+        review_count=Count("pk", filter=studied & Q(was_new=False, state_before=State.REVIEW)),
     )
     return DeckCounts(
         new=deck.cards.count() - schedules["studied_count"],
@@ -128,6 +131,7 @@ def counts(deck: Deck, user: AbstractBaseUser, now: datetime) -> DeckCounts:
         due_today=schedules["due_today_count"],
         new_today=max(deck.new_cards_per_day - done_today["new_count"], 0),
         reviews_today=max(deck.reviews_per_day - done_today["review_count"], 0),
+        done_today=done_today["done_count"],
         learning_due=schedules["learning_due_count"],
     )
 

@@ -52,7 +52,7 @@ def deck_list(request: HttpRequest) -> HttpResponse:
 def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck.objects.select_related("study_set"), slug=slug)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL text has no NUL
-    cards = deck.cards.select_related("notes_section", "notes_section__study_set")
+    cards = deck.cards.with_notes_link()
     if query:
         cards = cards.search(query)  # over the whole deck; the page shows CARDS_PER_PAGE of the matches
     page = Paginator(cards, CARDS_PER_PAGE).get_page(request.GET.get("page"))
@@ -86,19 +86,13 @@ def study_context(
     if card is not None:
         card = variants.shown(card, request.user)  # a template card: this review's own variant
     counts = counts or scheduling.counts(deck, request.user, now)
-    done_today = Review.objects.filter(
-        user=request.user,
-        card__deck=deck,
-        reviewed_at__gte=scheduling.start_of_day(now),
-        undone_at__isnull=True,
-    ).count()
     context = {
         "deck": deck,
         "card": card,
         "show_back": show_back,
         "counts": counts,
-        "done_today": done_today,
-        "session_total": done_today + counts.remaining,
+        "done_today": counts.done_today,
+        "session_total": counts.done_today + counts.remaining,
         "shown_at": int(now.timestamp() * 1000),
         "can_undo": Review.objects.filter(
             user=request.user, card__deck=deck, undone_at__isnull=True
@@ -140,7 +134,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def study_answer(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
-    card = get_object_or_404(deck.cards, pk=card_id)
+    card = get_object_or_404(deck.cards.with_notes_link(), pk=card_id)
     return render_study(request, study_context(request, deck, card, show_back=True))
 
 
@@ -149,7 +143,7 @@ def study_answer(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def study_rate(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
-    card = get_object_or_404(deck.cards, pk=card_id)
+    card = get_object_or_404(deck.cards.with_notes_link(), pk=card_id)
     try:
         rating = Review.Rating(int(request.POST.get("rating", "")))
     except ValueError:
@@ -202,7 +196,7 @@ def cram(request: HttpRequest, slug: str) -> HttpResponse:
         position = min(max(int(request.GET.get("n", "1")), 1), len(cards))
     except ValueError:
         position = 1
-    card = variants.sample(deck.cards.select_related("notes_section__study_set").get(pk=cards[position - 1]))
+    card = variants.sample(deck.cards.with_notes_link().get(pk=cards[position - 1]))
     show_back = request.GET.get("side") == "back"
     if show_back:
         attach_plots([card])

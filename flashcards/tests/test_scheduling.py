@@ -68,6 +68,19 @@ def test_new_card_limit_per_day() -> None:
     assert scheduling.next_card(deck, user, tomorrow) is not None  # the limit is per UTC day
 
 
+def test_todays_count_takes_every_kept_review_and_the_limits_only_studys() -> None:
+    deck = make_deck(cards=4, new_cards_per_day=3)
+    user = make_user()
+    first, second, third = deck.cards.order_by("id")[:3]
+    scheduling.review(user=user, card=first, rating=Review.Rating.GOOD, now=T0)
+    scheduling.review(user=user, card=second, rating=Review.Rating.AGAIN, now=T0, source=Review.Source.QUIZ)
+    scheduling.review(user=user, card=third, rating=Review.Rating.GOOD, now=T0)
+    scheduling.undo_last(user=user, deck=deck, now=T0)  # the third is taken back
+    counts = scheduling.counts(deck, user, T0)
+    assert counts.done_today == 2  # the study review and the quiz's
+    assert counts.new_today == 2  # the quiz's review spends none of the day's new cards
+
+
 def test_review_limit_per_day() -> None:
     deck = make_deck(cards=5, reviews_per_day=2, new_cards_per_day=0)
     user = make_user()

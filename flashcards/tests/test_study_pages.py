@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from flashcards import scheduling
 from flashcards.models import Review, Schedule, State
+from studysite.models import NoteSection, StudySet
 
 from .makers import make_deck, make_user
 
@@ -193,3 +194,20 @@ def test_the_study_page_and_a_rating_read_the_decks_counts_once(client: Client, 
             q["sql"] for q in queries if 'FROM "flashcards_schedule"' in q["sql"] and "COUNT(" in q["sql"]
         ]
         assert len(schedule_reads) == 1, url
+
+
+def test_a_cards_back_reads_its_notes_link_with_the_card(client: Client, learner) -> None:
+    """The back's "Notes:" link names a section and its study set: read with the card, not after it."""
+    study_set = StudySet.objects.create(title="Gradients", slug="gradients")
+    section = NoteSection.objects.create(
+        study_set=study_set, order=1, title="Vanishing", anchor="vanishing", body="Why gradients vanish."
+    )
+    deck = make_deck(cards=2)
+    card = deck.cards.first()
+    deck.cards.update(notes_section=section)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("deck-study-answer", args=[deck.slug, card.pk]), headers=HTMX)
+    assert "Notes: Vanishing" in response.content.decode()
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries if " FROM " in q["sql"]]
+    assert '"studysite_notesection"' not in tables
+    assert '"studysite_studyset"' not in tables
