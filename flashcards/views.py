@@ -94,9 +94,9 @@ def study_context(
         "done_today": counts.done_today,
         "session_total": counts.done_today + counts.remaining,
         "shown_at": int(now.timestamp() * 1000),
-        "can_undo": Review.objects.filter(
-            user=request.user, card__deck=deck, undone_at__isnull=True
-        ).exists(),
+        # A review kept today is one to undo; only on a day without one is the older history asked.
+        "can_undo": counts.done_today > 0
+        or Review.objects.filter(user=request.user, card__deck=deck, undone_at__isnull=True).exists(),
     }
     if card is not None and show_back:
         context["typed"] = variants.check_typed(card, request.GET.get("response", ""))

@@ -211,3 +211,14 @@ def test_a_cards_back_reads_its_notes_link_with_the_card(client: Client, learner
     tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries if " FROM " in q["sql"]]
     assert '"studysite_notesection"' not in tables
     assert '"studysite_studyset"' not in tables
+
+
+def test_the_undo_button_shows_while_a_rating_is_left_to_undo(client: Client, learner) -> None:
+    deck = make_deck(cards=2)
+    study = reverse("deck-study", args=[deck.slug])
+    assert "data-undo" not in client.get(study).content.decode()  # nothing rated yet
+    yesterday = timezone.now() - timedelta(days=1)
+    scheduling.review(user=learner, card=deck.cards.first(), rating=Review.Rating.GOOD, now=yesterday)
+    assert "data-undo" in client.get(study).content.decode()  # none today, yesterday's still undoable
+    scheduling.undo_last(user=learner, deck=deck, now=timezone.now())
+    assert "data-undo" not in client.get(study).content.decode()
